@@ -1,0 +1,179 @@
+/*
+ * i18n: gettext set-up (see i18n.h).
+ */
+#include <dirent.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "mem.h"
+
+#ifndef MYNA_LOCALEDIR
+#define MYNA_LOCALEDIR "/usr/local/share/locale"
+#endif
+
+/* The language chosen by i18n_init ("" until then: follow the locale). */
+static char i18n_language[3];
+
+/* Returns 1 if dir holds a catalogue for the text domain, in any language. */
+static int i18n_has_catalogue(const char *dir)
+{
+	struct dirent *de;
+	struct stat st;
+	char *mo;
+	DIR *d = opendir(dir);
+	int found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		mo = xasprintf("%s/%s/LC_MESSAGES/myna.mo", dir, de->d_name);
+		found = stat(mo, &st) == 0 && S_ISREG(st.st_mode);
+		free(mo);
+	}
+	closedir(d);
+	return found;
+}
+
+/* Returns the directory to bind the text domain to: $MYNA_LOCALEDIR, the
+ * build tree next to the running program (so that bin/myna works before it
+ * is installed), or the installed LOCALEDIR.  The caller frees it. */
+static char *i18n_localedir(void)
+{
+	const char *env = getenv("MYNA_LOCALEDIR");
+	char exe[PATH_MAX], *slash, *dir;
+	ssize_t n;
+
+	if (env != NULL && env[0] != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			dir = xasprintf("%s/../build/locale", exe);
+			if (i18n_has_catalogue(dir))
+				return dir;
+			free(dir);
+		}
+	}
+	return xstrdup(MYNA_LOCALEDIR);
+}
+
+/* Returns 1 if the current LC_CTYPE encodes text as UTF-8. */
+static int i18n_ctype_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && strcmp(cs, "UTF-8") == 0;
+}
+
+/* Sets LC_MESSAGES for language ("ja" or "en") and tells gettext to use it
+ * even over a LANGUAGE from the environment. */
+static void i18n_set_language(const char *language)
+{
+	static const struct {
+		const char *lang;
+		const char *locales[3];
+	} table[] = {
+	        {"ja", {"ja_JP.UTF-8", "ja_JP.utf8", "C.UTF-8"}},
+	        {"en", {"en_US.UTF-8", "en_US.utf8", "C.UTF-8"}},
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof table / sizeof table[0]; i++) {
+		if (strcmp(language, table[i].lang) != 0)
+			continue;
+		/* gettext ignores LANGUAGE in the C locale, so the messages
+		 * locale has to be set explicitly too. */
+		for (j = 0; j < 3; j++) {
+			if (setlocale(LC_MESSAGES, table[i].locales[j]) != NULL)
+				break;
+		}
+		setenv("LANGUAGE", language, 1);
+		snprintf(i18n_language, sizeof i18n_language, "%s", language);
+		return;
+	}
+}
+
+void i18n_init(const char *language)
+{
+	char *dir;
+
+	i18n_language[0] = '\0';
+	/* A locale the system does not have leaves "C"; LC_CTYPE is mended
+	 * below. */
+	setlocale(LC_ALL, "");
+	if (language != NULL)
+		i18n_set_language(language);
+	if (!i18n_ctype_utf8()) {
+		if (setlocale(LC_CTYPE, "C.UTF-8") == NULL || !i18n_ctype_utf8())
+			setlocale(LC_CTYPE, "en_US.UTF-8");
+	}
+	dir = i18n_localedir();
+	bindtextdomain("myna", dir);
+	bind_textdomain_codeset("myna", "UTF-8");
+	textdomain("myna");
+	free(dir);
+}
+
+/* Returns "ja" or "en" if s names one of them (as "ja", "ja_JP.UTF-8",
+ * "en_GB"...), else NULL. */
+static const char *i18n_lang_of(const char *s)
+{
+	if (strncmp(s, "ja", 2) == 0 &&
+	    (s[2] == '\0' || s[2] == '_' || s[2] == '.' || s[2] == '@' || s[2] == ':'))
+		return "ja";
+	if (strncmp(s, "en", 2) == 0 &&
+	    (s[2] == '\0' || s[2] == '_' || s[2] == '.' || s[2] == '@' || s[2] == ':'))
+		return "en";
+	return NULL;
+}
+
+const char *i18n_lang(void)
+{
+	const char *loc, *language, *p, *l;
+
+	if (i18n_language[0] != '\0')
+		return i18n_language;
+	loc = setlocale(LC_MESSAGES, NULL);
+	/* In the C locale messages are the English originals. */
+	if (loc == NULL || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0)
+		return "en";
+	/* Otherwise gettext follows LANGUAGE first, so server text should
+	 * too: the first entry that we have text for wins. */
+	language = getenv("LANGUAGE");
+	if (language != NULL) {
+		for (p = language; *p != '\0'; p++) {
+			if (p != language && p[-1] != ':')
+				continue;
+			if ((l = i18n_lang_of(p)) != NULL)
+				return l;
+		}
+	}
+	l = i18n_lang_of(loc);
+	return l != NULL ? l : "en";
+}
+
+const char *i18n_pick(const char *ja, const char *en)
+{
+	int has_ja = ja != NULL && ja[0] != '\0';
+	int has_en = en != NULL && en[0] != '\0';
+
+	if (has_en && strcmp(i18n_lang(), "en") == 0)
+		return en;
+	if (has_ja)
+		return ja;
+	if (has_en)
+		return en;
+	return "";
+}

@@ -1,0 +1,23 @@
+/*
+ * paths: where myna keeps its files, after the XDG base directories.
+ *   config       $XDG_CONFIG_HOME/myna/config       (~/.config)
+ *   store        $XDG_DATA_HOME/myna/myna.db        (~/.local/share)
+ *   credentials  $XDG_STATE_HOME/myna/credentials   (~/.local/state), 0600
+ *   socket       $XDG_RUNTIME_DIR/myna/mynad.sock   (/tmp/myna-UID when unset)
+ * Each function returns a newly allocated path that the caller frees, or
+ * NULL when neither the XDG variable nor HOME is set.
+ */
+#ifndef MYNA_PATHS_H
+#define MYNA_PATHS_H
+
+char *paths_config_file(void);
+char *paths_store_file(void);
+char *paths_credentials_file(void);
+char *paths_socket_file(void);
+char *paths_lock_file(void);	/* $XDG_RUNTIME_DIR/myna/mynad.lock */
+
+/* Creates the directory that holds file, and its parents, with mode 0700.
+ * Returns 0, or -1 with a newly allocated reason in *cause. */
+int paths_make_parent(const char *file, char **cause);
+
+#endif
