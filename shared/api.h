@@ -6,6 +6,12 @@
  *
  * Functions return 0 when an HTTP response arrived (whatever its status)
  * and -1 with a newly allocated reason in *cause when none did.
+ *
+ * Threads: a struct api keeps one connection and is for one thread at a
+ * time.  The first api_new initialises libcurl (curl_global_init, which is
+ * not thread safe, run once through pthread_once); a program that also uses
+ * libcurl elsewhere in other threads must call curl_global_init itself
+ * before it starts them.
  */
 #ifndef MYNA_API_H
 #define MYNA_API_H

@@ -19,7 +19,8 @@ struct session {
 };
 
 /* Loads the config and credentials.  Returns 0 (c->api ready with the access
- * token), or -1 with *cause: no server configured, not signed in, bad URL. */
+ * token), or -1 with *cause: no server configured, not signed in, bad URL.
+ * Call session_release afterwards in either case. */
 int session_open(struct session *c, char **cause);
 /* Loads only the config (for login, before any credentials exist). */
 int session_load(struct session *c, char **cause);

@@ -1,0 +1,303 @@
+/*
+ * sync: pulls the change feed into the store (see sync.h and docs/api.md).
+ *
+ * State in the store's meta table:
+ *   sync.cursor  where the next page starts (absent: from the beginning)
+ *   sync.etag    the ETag of the last page, kept only while the cursor it
+ *                was answered for is still the one we ask with, so that
+ *                If-None-Match can only ever mean "this same request"
+ *   sync.last    RFC 3339 time of the last successful sync
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "date.h"
+#include "i18n.h"
+#include "mem.h"
+#include "sync.h"
+#include "wire.h"
+
+#define SYNC_KEY_CURSOR "sync.cursor"
+#define SYNC_KEY_ETAG	"sync.etag"
+#define SYNC_KEY_LAST	"sync.last"
+
+/* A feed bigger than this many pages in one run is a server bug (a cursor
+ * going round in a circle), not a real backlog. */
+#define SYNC_MAX_PAGES 10000
+
+/* What one page did, added to the result only once it is committed. */
+struct sync_page_counts {
+	size_t changes;
+	size_t skipped;
+	size_t new_notices;
+	size_t new_deadlines;
+};
+
+/* Applies one notice change. */
+static int
+sync_notice(struct store *st, const struct wire_change *c, struct sync_page_counts *n,
+	    char **cause)
+{
+	struct wire_notice notice;
+	int known = 0, rc;
+
+	if (c->deleted) {
+		if (store_notice_delete(st, c->id) < 0)
+			goto store_fail;
+		return 0;
+	}
+	if (wire_notice_decode(c, &notice, cause) < 0)
+		return -1;
+	rc = store_notice_known(st, c->id, &known);
+	if (rc == 0)
+		rc = store_notice_upsert(st, &notice);
+	wire_notice_release(&notice);
+	if (rc < 0)
+		goto store_fail;
+	if (!known)
+		n->new_notices++;
+	return 0;
+store_fail:
+	*cause = xstrdup(store_error(st));
+	return -1;
+}
+
+/* Applies one deadline change. */
+static int
+sync_deadline(struct store *st, const struct wire_change *c, struct sync_page_counts *n,
+	      char **cause)
+{
+	struct wire_deadline deadline;
+	int known = 0, rc;
+
+	if (c->deleted) {
+		if (store_deadline_delete(st, c->id) < 0)
+			goto store_fail;
+		return 0;
+	}
+	if (wire_deadline_decode(c, &deadline, cause) < 0)
+		return -1;
+	rc = store_deadline_known(st, c->id, &known);
+	if (rc == 0)
+		rc = store_deadline_upsert(st, &deadline);
+	wire_deadline_release(&deadline);
+	if (rc < 0)
+		goto store_fail;
+	if (!known)
+		n->new_deadlines++;
+	return 0;
+store_fail:
+	*cause = xstrdup(store_error(st));
+	return -1;
+}
+
+/* The change types this version stores. */
+static const struct {
+	const char *type;
+	int (*apply)(struct store *, const struct wire_change *, struct sync_page_counts *,
+		     char **);
+} sync_types[] = {
+	{ "notice", sync_notice },
+	{ "deadline", sync_deadline },
+};
+
+/* Returns 1 if the two cursors (NULL: none) are the same. */
+static int
+sync_same_cursor(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* Writes a page and the cursor after it in one transaction.  etag is the
+ * page's ETag; it is kept only when the next request will be the same as
+ * this one. */
+static int
+sync_apply(struct store *st, const struct wire_page *p, const char *asked_cursor,
+	   const char *etag, struct sync_page_counts *n, char **cause)
+{
+	size_t i, j;
+	int rc;
+
+	memset(n, 0, sizeof *n);
+	if (store_begin(st) < 0) {
+		*cause = xstrdup(store_error(st));
+		return -1;
+	}
+	for (i = 0; i < p->nchanges; i++) {
+		const struct wire_change *c = &p->changes[i];
+
+		for (j = 0; j < sizeof sync_types / sizeof sync_types[0]; j++) {
+			if (strcmp(c->type, sync_types[j].type) == 0)
+				break;
+		}
+		if (j == sizeof sync_types / sizeof sync_types[0]) {
+			n->skipped++;
+			continue;
+		}
+		if (sync_types[j].apply(st, c, n, cause) < 0)
+			goto fail;
+		n->changes++;
+	}
+	rc = *p->cursor ? store_meta_set(st, SYNC_KEY_CURSOR, p->cursor)
+			: store_meta_delete(st, SYNC_KEY_CURSOR);
+	if (rc == 0)
+		rc = etag && sync_same_cursor(asked_cursor, *p->cursor ? p->cursor : NULL)
+			     ? store_meta_set(st, SYNC_KEY_ETAG, etag)
+			     : store_meta_delete(st, SYNC_KEY_ETAG);
+	if (rc < 0 || store_commit(st) < 0) {
+		*cause = xstrdup(store_error(st));
+		goto fail;
+	}
+	return 0;
+fail:
+	store_rollback(st);
+	memset(n, 0, sizeof *n);
+	return -1;
+}
+
+/* Forgets everything synced, for a full resync after 410 Gone. */
+static int
+sync_restart(struct store *st, char **cause)
+{
+	if (store_begin(st) < 0)
+		goto fail;
+	if (store_clear_synced(st) < 0 || store_meta_delete(st, SYNC_KEY_CURSOR) < 0 ||
+	    store_meta_delete(st, SYNC_KEY_ETAG) < 0 || store_commit(st) < 0) {
+		*cause = xstrdup(store_error(st));
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+fail:
+	*cause = xstrdup(store_error(st));
+	return -1;
+}
+
+/* Records the time of this successful sync. */
+static int
+sync_done(struct store *st, char **cause)
+{
+	char now[40];
+
+	date_format(time(NULL), now, sizeof now);
+	if (store_meta_set(st, SYNC_KEY_LAST, now) < 0) {
+		*cause = xstrdup(store_error(st));
+		return -1;
+	}
+	return 0;
+}
+
+/* Turns an error answer into a cause. */
+static char *
+sync_http_error(const struct api_response *r)
+{
+	char *problem = api_problem(r), *msg;
+
+	if (r->status == 401)
+		msg = xasprintf(_("the server did not accept the sign-in (%s): "
+				  "sign in again with: myna login"), problem);
+	else if (r->retry_after >= 0)
+		msg = xasprintf(_("sync failed: %s (the server asks to wait %ld seconds)"),
+				problem, r->retry_after);
+	else
+		msg = xasprintf(_("sync failed: %s"), problem);
+	free(problem);
+	return msg;
+}
+
+int
+sync_run(struct store *st, struct session *se, struct sync_result *res, char **cause)
+{
+	struct api_response r;
+	struct wire_page page = { 0 };
+	struct sync_page_counts n;
+	char *cursor = NULL, *etag = NULL, *path = NULL, *esc = NULL, *why = NULL;
+	int refreshed = 0, restarted = 0, rc = -1;
+
+	memset(res, 0, sizeof *res);
+	api_response_init(&r);
+	if (se->api == NULL) {
+		*cause = xstrdup(_("not signed in: run myna login"));
+		goto out;
+	}
+	for (;;) {
+		xfree(&cursor);
+		xfree(&etag);
+		xfree(&path);
+		wire_page_release(&page);
+		if (store_meta_get(st, SYNC_KEY_CURSOR, &cursor) < 0 ||
+		    store_meta_get(st, SYNC_KEY_ETAG, &etag) < 0) {
+			*cause = xstrdup(store_error(st));
+			goto out;
+		}
+		if (cursor != NULL) {
+			esc = api_escape(cursor);
+			path = xasprintf("/v1/sync?cursor=%s&limit=%d", esc, SYNC_PAGE_LIMIT);
+			xfree(&esc);
+		} else {
+			path = xasprintf("/v1/sync?limit=%d", SYNC_PAGE_LIMIT);
+		}
+		if (api_get(se->api, path, etag, &r, cause) < 0)
+			goto out;
+
+		if (r.status == 304) {
+			res->not_modified = 1;
+			break;
+		}
+		if (r.status == 401 && !refreshed) {
+			refreshed = 1;
+			if (session_refresh(se, cause) < 0)
+				goto out;
+			continue;
+		}
+		if (r.status == 410 && !restarted) {
+			/* The server no longer has the changes since our cursor:
+			 * fetch everything again. */
+			restarted = 1;
+			if (sync_restart(st, cause) < 0)
+				goto out;
+			continue;
+		}
+		if (r.status != 200) {
+			*cause = sync_http_error(&r);
+			goto out;
+		}
+		if (wire_page_decode(r.body.data, r.body.len, &page, &why) < 0) {
+			*cause = xasprintf(_("sync failed: %s"), why);
+			goto out;
+		}
+		if (page.has_more && sync_same_cursor(cursor, *page.cursor ? page.cursor : NULL)) {
+			*cause = xstrdup(_("sync failed: the server keeps sending more changes "
+					   "without moving on; try again later"));
+			goto out;
+		}
+		if (sync_apply(st, &page, cursor, r.etag, &n, cause) < 0)
+			goto out;
+		res->pages++;
+		res->changes += n.changes;
+		res->skipped += n.skipped;
+		res->new_notices += n.new_notices;
+		res->new_deadlines += n.new_deadlines;
+		if (!page.has_more)
+			break;
+		if (res->pages >= SYNC_MAX_PAGES) {
+			*cause = xasprintf(_("sync failed: the server sent more than %d pages "
+					     "in a row; try again later"), SYNC_MAX_PAGES);
+			goto out;
+		}
+	}
+	if (sync_done(st, cause) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(why);
+	free(cursor);
+	free(etag);
+	free(path);
+	wire_page_release(&page);
+	api_response_release(&r);
+	return rc;
+}

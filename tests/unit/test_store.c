@@ -1,0 +1,693 @@
+/*
+ * Unit tests for shared/store.c against real SQLite files in a temporary
+ * directory.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <ftw.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mem.h"
+#include "store.h"
+
+struct fixture {
+	char *dir;
+	char *path;
+};
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof *f);
+	const char *tmp = getenv("TMPDIR");
+
+	f->dir = xasprintf("%s/myna-store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (mkdtemp(f->dir) == NULL)
+		return -1;
+	/* The parent of the store does not exist yet: store_open makes it. */
+	f->path = xasprintf("%s/data/myna/myna.db", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(f->dir);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+static struct store *
+open_ok(const char *path)
+{
+	struct store *s = NULL;
+	char *cause = NULL;
+
+	if (store_open(path, &s, &cause) < 0)
+		fail_msg("store_open: %s", cause);
+	return s;
+}
+
+/* Runs a query on the file with plain SQLite and returns the first column
+ * of the first row as an integer. */
+static long long
+sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static struct wire_notice
+notice(const char *id, const char *title, const char *published)
+{
+	struct wire_notice n = {
+		.id = (char *)id,
+		.title = { (char *)title, NULL },
+		.body = { "本文", "Body" },
+		.sender = { "市役所", NULL },
+		.published = (char *)published,
+	};
+	return n;
+}
+
+static struct wire_deadline
+deadline(const char *id, const char *title, const char *due)
+{
+	struct wire_deadline d = {
+		.id = (char *)id,
+		.title = { (char *)title, "Title" },
+		.due = (char *)due,
+		.procedure = "kakutei-shinkoku",
+	};
+	return d;
+}
+
+static void
+test_open_migrates(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct stat sb;
+	char *v = NULL;
+
+	/* New file: private, WAL, and at the current schema. */
+	assert_int_equal(stat(f->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+					  "('meta', 'notices', 'deadlines', 'reminders_sent')"),
+			 4);
+	{
+		sqlite3 *db = NULL;
+		sqlite3_stmt *st = NULL;
+
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL),
+				 SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+
+	assert_int_equal(store_meta_set(s, "sync.cursor", "c-1"), 0);
+	store_close(s);
+
+	/* Reopening migrates nothing and keeps the data. */
+	s = open_ok(f->path);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	assert_int_equal(store_meta_get(s, "sync.cursor", &v), 0);
+	assert_string_equal(v, "c-1");
+	free(v);
+	store_close(s);
+	store_close(NULL);
+}
+
+static void
+test_meta(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	char *v = (char *)"unchanged";
+
+	assert_int_equal(store_meta_get(s, "absent", &v), 0);
+	assert_null(v);
+	assert_int_equal(store_meta_set(s, "k", "1"), 0);
+	assert_int_equal(store_meta_set(s, "k", "2"), 0);
+	assert_int_equal(store_meta_get(s, "k", &v), 0);
+	assert_string_equal(v, "2");
+	free(v);
+	assert_int_equal(store_meta_delete(s, "k"), 0);
+	assert_int_equal(store_meta_delete(s, "k"), 0);
+	assert_int_equal(store_meta_get(s, "k", &v), 0);
+	assert_null(v);
+	assert_int_equal(store_meta_set(s, "k", "3"), 0);
+	assert_int_equal(store_meta_set(s, "k", NULL), 0);
+	assert_int_equal(store_meta_get(s, "k", &v), 0);
+	assert_null(v);
+	store_close(s);
+}
+
+static void
+test_upsert_keeps_marks(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct wire_notice n = notice("n-1", "古い件名", "2026-11-20T10:00:00+09:00");
+	struct wire_deadline d = deadline("d-1", "古い期限", "2027-03-15T23:59:59+09:00");
+	struct store_notice sn;
+	struct store_deadline sd;
+	int found, changed;
+
+	assert_int_equal(store_notice_upsert(s, &n), 0);
+	assert_int_equal(store_notice_get(s, "n-1", &sn, &found), 0);
+	assert_true(found);
+	assert_false(sn.read);
+	assert_string_equal(sn.n.title.ja, "古い件名");
+	assert_null(sn.n.title.en);
+	assert_string_equal(sn.n.body.en, "Body");
+	assert_string_equal(sn.n.published, "2026-11-20T10:00:00+09:00");
+	assert_int_equal(sn.published, 1795136400);	/* 2026-11-20T01:00:00Z */
+	store_notice_release(&sn);
+
+	assert_int_equal(store_notice_mark_read(s, "n-1", 1), 0);
+	n.title.ja = "新しい件名";
+	assert_int_equal(store_notice_upsert(s, &n), 0);
+	assert_int_equal(store_notice_get(s, "n-1", &sn, &found), 0);
+	assert_true(sn.read);
+	assert_string_equal(sn.n.title.ja, "新しい件名");
+	store_notice_release(&sn);
+
+	assert_int_equal(store_deadline_upsert(s, &d), 0);
+	assert_int_equal(store_deadline_set_done(s, "d-1", 1, &changed), 0);
+	assert_true(changed);
+	assert_int_equal(store_deadline_set_done(s, "d-nope", 1, &changed), 0);
+	assert_false(changed);
+	d.due = "2027-03-16T23:59:59+09:00";
+	d.procedure = NULL;
+	assert_int_equal(store_deadline_upsert(s, &d), 0);
+	assert_int_equal(store_deadline_get(s, "d-1", &sd, &found), 0);
+	assert_true(found);
+	assert_true(sd.done);
+	assert_string_equal(sd.d.due, "2027-03-16T23:59:59+09:00");
+	assert_int_equal(sd.due, 1805209199);
+	assert_null(sd.d.procedure);
+	assert_string_equal(sd.d.title.en, "Title");
+	store_deadline_release(&sd);
+
+	assert_int_equal(store_deadline_set_done(s, "d-1", 0, &changed), 0);
+	assert_int_equal(store_deadline_get(s, "d-1", &sd, &found), 0);
+	assert_false(sd.done);
+	store_deadline_release(&sd);
+
+	assert_int_equal(store_notice_get(s, "n-absent", &sn, &found), 0);
+	assert_false(found);
+	store_notice_release(&sn);
+	store_close(s);
+}
+
+static void
+test_lists_ordered(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct wire_notice n1 = notice("n-1", "old", "2026-10-01T09:00:00+09:00");
+	struct wire_notice n2 = notice("n-2", "new", "2026-11-01T09:00:00+09:00");
+	/* Same instant as n-1 written in another zone: ties go by id. */
+	struct wire_notice n3 = notice("n-0", "old too", "2026-10-01T00:00:00Z");
+	struct wire_deadline d1 = deadline("d-1", "late", "2027-03-15T23:59:59+09:00");
+	struct wire_deadline d2 = deadline("d-2", "soon", "2026-12-01T23:59:59+09:00");
+	struct wire_deadline d3 = deadline("d-3", "middle", "2027-01-10T00:00:00+09:00");
+	struct store_notice *nv = NULL;
+	struct store_deadline *dv = NULL;
+	size_t n = 99;
+	int changed;
+
+	assert_int_equal(store_notices_list(s, &nv, &n), 0);
+	assert_int_equal(n, 0);
+	store_notices_free(nv, n);
+
+	assert_int_equal(store_notice_upsert(s, &n1), 0);
+	assert_int_equal(store_notice_upsert(s, &n2), 0);
+	assert_int_equal(store_notice_upsert(s, &n3), 0);
+	assert_int_equal(store_notice_mark_read(s, "n-2", 1), 0);
+	assert_int_equal(store_notices_list(s, &nv, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(nv[0].n.id, "n-2");
+	assert_true(nv[0].read);
+	assert_string_equal(nv[1].n.id, "n-0");
+	assert_string_equal(nv[2].n.id, "n-1");
+	assert_false(nv[2].read);
+	store_notices_free(nv, n);
+	store_notices_free(NULL, 0);
+
+	assert_int_equal(store_deadline_upsert(s, &d1), 0);
+	assert_int_equal(store_deadline_upsert(s, &d2), 0);
+	assert_int_equal(store_deadline_upsert(s, &d3), 0);
+	assert_int_equal(store_deadline_set_done(s, "d-2", 1, &changed), 0);
+	assert_int_equal(store_deadlines_list(s, 0, &dv, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(dv[0].d.id, "d-2");
+	assert_true(dv[0].done);
+	assert_string_equal(dv[1].d.id, "d-3");
+	assert_string_equal(dv[2].d.id, "d-1");
+	store_deadlines_free(dv, n);
+	assert_int_equal(store_deadlines_list(s, 1, &dv, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(dv[0].d.id, "d-3");
+	assert_string_equal(dv[1].d.id, "d-1");
+	store_deadlines_free(dv, n);
+	store_deadlines_free(NULL, 0);
+	store_close(s);
+}
+
+static void
+test_delete(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct wire_notice n = notice("n-1", "t", "2026-10-01T09:00:00+09:00");
+	struct wire_deadline d = deadline("d-1", "t", "2027-03-15T23:59:59+09:00");
+	struct store_notice sn;
+	struct store_deadline sd;
+	int found;
+
+	assert_int_equal(store_notice_upsert(s, &n), 0);
+	assert_int_equal(store_deadline_upsert(s, &d), 0);
+	assert_int_equal(store_notice_delete(s, "n-1"), 0);
+	assert_int_equal(store_deadline_delete(s, "d-1"), 0);
+	/* Deleting what is not there is not an error. */
+	assert_int_equal(store_notice_delete(s, "n-1"), 0);
+	assert_int_equal(store_notice_get(s, "n-1", &sn, &found), 0);
+	assert_false(found);
+	assert_int_equal(store_deadline_get(s, "d-1", &sd, &found), 0);
+	assert_false(found);
+	store_close(s);
+}
+
+static void
+test_reminders_unique(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	int sent = -1;
+
+	assert_int_equal(store_reminder_sent(s, "d-1", 7, &sent), 0);
+	assert_false(sent);
+	assert_int_equal(store_reminder_mark(s, "d-1", 7, 1000), 0);
+	assert_int_equal(store_reminder_mark(s, "d-1", 7, 2000), 0);
+	assert_int_equal(store_reminder_sent(s, "d-1", 7, &sent), 0);
+	assert_true(sent);
+	assert_int_equal(store_reminder_sent(s, "d-1", 3, &sent), 0);
+	assert_false(sent);
+	assert_int_equal(store_reminder_sent(s, "d-2", 7, &sent), 0);
+	assert_false(sent);
+	store_close(s);
+	/* One row, with the time it was first sent. */
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM reminders_sent"), 1);
+	assert_int_equal(sql_int(f->path, "SELECT sent_at FROM reminders_sent"), 1000);
+}
+
+static void
+test_transactions(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct store *other = open_ok(f->path);
+	char *v = NULL;
+
+	/* Nothing to roll back is fine. */
+	assert_int_equal(store_rollback(s), 0);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_meta_set(s, "k", "in transaction"), 0);
+	/* Others do not see it yet. */
+	assert_int_equal(store_meta_get(other, "k", &v), 0);
+	assert_null(v);
+	assert_int_equal(store_rollback(s), 0);
+	assert_int_equal(store_meta_get(s, "k", &v), 0);
+	assert_null(v);
+
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_meta_set(s, "k", "committed"), 0);
+	assert_int_equal(store_commit(s), 0);
+	assert_int_equal(store_meta_get(other, "k", &v), 0);
+	assert_string_equal(v, "committed");
+	free(v);
+	/* Committing twice is an error with a reason. */
+	assert_int_equal(store_commit(s), -1);
+	assert_non_null(strstr(store_error(s), "no transaction"));
+	store_close(other);
+	store_close(s);
+}
+
+static void
+test_data_version(void **state)
+{
+	struct fixture *f = *state;
+	struct store *a = open_ok(f->path);
+	struct store *b = open_ok(f->path);
+	long long v1, v2, v3;
+
+	assert_int_equal(store_data_version(a, &v1), 0);
+	assert_int_equal(store_data_version(a, &v2), 0);
+	assert_int_equal(v1, v2);
+	assert_int_equal(store_notice_mark_read(b, "n-x", 1), 0);
+	assert_int_equal(store_meta_set(b, "k", "v"), 0);
+	assert_int_equal(store_data_version(a, &v3), 0);
+	assert_true(v3 != v2);
+	store_close(b);
+	store_close(a);
+}
+
+static void
+test_clear_synced(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct wire_notice n1 = notice("n-1", "read one", "2026-10-01T09:00:00+09:00");
+	struct wire_notice n2 = notice("n-2", "unread one", "2026-10-02T09:00:00+09:00");
+	struct wire_deadline d1 = deadline("d-1", "done one", "2027-03-15T23:59:59+09:00");
+	struct store_notice *nv = NULL;
+	struct store_deadline *dv = NULL;
+	struct store_notice sn;
+	struct store_deadline sd;
+	size_t n;
+	int found, known, sent, changed;
+	char *v = NULL;
+
+	assert_int_equal(store_notice_upsert(s, &n1), 0);
+	assert_int_equal(store_notice_upsert(s, &n2), 0);
+	assert_int_equal(store_deadline_upsert(s, &d1), 0);
+	assert_int_equal(store_notice_mark_read(s, "n-1", 1), 0);
+	assert_int_equal(store_deadline_set_done(s, "d-1", 1, &changed), 0);
+	assert_int_equal(store_reminder_mark(s, "d-1", 7, 1000), 0);
+	assert_int_equal(store_meta_set(s, "setting", "kept"), 0);
+	assert_int_equal(store_notice_known(s, "n-3", &known), 0);
+	assert_false(known);
+
+	assert_int_equal(store_clear_synced(s), 0);
+	assert_int_equal(store_notices_list(s, &nv, &n), 0);
+	assert_int_equal(n, 0);
+	store_notices_free(nv, n);
+	assert_int_equal(store_deadlines_list(s, 0, &dv, &n), 0);
+	assert_int_equal(n, 0);
+	store_deadlines_free(dv, n);
+	/* Local state stays: reminders, meta, and what was seen. */
+	assert_int_equal(store_reminder_sent(s, "d-1", 7, &sent), 0);
+	assert_true(sent);
+	assert_int_equal(store_meta_get(s, "setting", &v), 0);
+	assert_string_equal(v, "kept");
+	free(v);
+	assert_int_equal(store_notice_known(s, "n-1", &known), 0);
+	assert_true(known);
+	assert_int_equal(store_deadline_known(s, "d-1", &known), 0);
+	assert_true(known);
+	assert_int_equal(store_notice_known(s, "n-3", &known), 0);
+	assert_false(known);
+
+	/* Items coming back bring their marks with them. */
+	assert_int_equal(store_notice_upsert(s, &n1), 0);
+	assert_int_equal(store_notice_upsert(s, &n2), 0);
+	assert_int_equal(store_deadline_upsert(s, &d1), 0);
+	assert_int_equal(store_notice_get(s, "n-1", &sn, &found), 0);
+	assert_true(sn.read);
+	store_notice_release(&sn);
+	assert_int_equal(store_notice_get(s, "n-2", &sn, &found), 0);
+	assert_false(sn.read);
+	store_notice_release(&sn);
+	assert_int_equal(store_deadline_get(s, "d-1", &sd, &found), 0);
+	assert_true(sd.done);
+	store_deadline_release(&sd);
+
+	/* A mark changed afterwards wins over the remembered one, also
+	 * through a second clear. */
+	assert_int_equal(store_notice_mark_read(s, "n-1", 0), 0);
+	assert_int_equal(store_clear_synced(s), 0);
+	assert_int_equal(store_notice_upsert(s, &n1), 0);
+	assert_int_equal(store_notice_get(s, "n-1", &sn, &found), 0);
+	assert_false(sn.read);
+	store_notice_release(&sn);
+
+	/* Inside a caller's transaction it is undone with it. */
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_clear_synced(s), 0);
+	assert_int_equal(store_rollback(s), 0);
+	assert_int_equal(store_notice_get(s, "n-1", &sn, &found), 0);
+	assert_true(found);
+	store_notice_release(&sn);
+	store_close(s);
+}
+
+static void
+test_newer_schema_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	char *cause = NULL;
+
+	store_close(s);
+	sql_exec(f->path, "PRAGMA user_version = 99");
+	s = (struct store *)0x1;
+	assert_int_equal(store_open(f->path, &s, &cause), -1);
+	assert_null(s);
+	assert_non_null(cause);
+	if (strstr(cause, "newer version") == NULL || strstr(cause, "99") == NULL)
+		fail_msg("unclear reason: %s", cause);
+	free(cause);
+	/* And the file is left as it was. */
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 99);
+}
+
+static void
+test_corrupt_file(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	char *cause = NULL;
+	char junk[8192];
+	FILE *fp;
+
+	s = open_ok(f->path);	/* creates the folder */
+	store_close(s);
+	unlink(f->path);
+	memset(junk, 'x', sizeof junk);
+	fp = fopen(f->path, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(junk, 1, sizeof junk, fp), sizeof junk);
+	fclose(fp);
+	assert_int_equal(store_open(f->path, &s, &cause), -1);
+	assert_null(s);
+	if (cause == NULL || strstr(cause, f->path) == NULL || strstr(cause, "damaged") == NULL)
+		fail_msg("unclear reason: %s", cause ? cause : "(none)");
+	free(cause);
+}
+
+static void
+test_corrupt_page(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct store_notice *nv = NULL;
+	char junk[4096], title[2000];
+	size_t n;
+	int i, fd;
+
+	/* Enough rows to spread the notices table over several pages. */
+	memset(title, 'a', sizeof title - 1);
+	title[sizeof title - 1] = '\0';
+	for (i = 0; i < 50; i++) {
+		char id[16];
+		struct wire_notice wn = notice(id, title, "2026-10-01T09:00:00+09:00");
+
+		snprintf(id, sizeof id, "n-%d", i);
+		assert_int_equal(store_notice_upsert(s, &wn), 0);
+	}
+	store_close(s);
+	sql_exec(f->path, "PRAGMA wal_checkpoint(TRUNCATE)");
+
+	/* Scribble over every page but the first (which holds the schema). */
+	fd = open(f->path, O_WRONLY);
+	assert_true(fd >= 0);
+	memset(junk, 0xA5, sizeof junk);
+	for (i = 1; i < 20; i++)
+		assert_int_equal(pwrite(fd, junk, sizeof junk, (off_t)i * 4096), sizeof junk);
+	close(fd);
+
+	/* Either open or the first read says so; nothing crashes. */
+	{
+		char *cause = NULL;
+
+		if (store_open(f->path, &s, &cause) < 0) {
+			assert_non_null(cause);
+			free(cause);
+			return;
+		}
+	}
+	assert_int_equal(store_notices_list(s, &nv, &n), -1);
+	assert_null(nv);
+	if (strstr(store_error(s), "malformed") == NULL)
+		fail_msg("unclear reason: %s", store_error(s));
+	store_close(s);
+}
+
+static void
+test_unopenable(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	char *cause = NULL, *path;
+	FILE *fp;
+
+	/* A file stands where the folder should be. */
+	path = xasprintf("%s/plain", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	free(path);
+	path = xasprintf("%s/plain/myna.db", f->dir);
+	assert_int_equal(store_open(path, &s, &cause), -1);
+	assert_null(s);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, path));
+	free(cause);
+	free(path);
+
+	/* The store path is a folder. */
+	path = xasprintf("%s/adir", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(store_open(path, &s, &cause), -1);
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
+	free(path);
+}
+
+/* Opens a read-only store as a user who may not write it (root may write
+ * anything, so the child drops to nobody first) and reports the outcome
+ * through a pipe: "ok" or the reason. */
+static void
+test_read_only(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	char *dir, msg[1024] = "";
+	int p[2], status;
+	ssize_t got, n = 0;
+	pid_t pid;
+
+	store_close(s);
+	sql_exec(f->path, "PRAGMA wal_checkpoint(TRUNCATE)");
+	dir = xasprintf("%s/data", f->dir);
+	assert_int_equal(chmod(f->dir, 0755), 0);
+	assert_int_equal(chmod(dir, 0755), 0);
+	free(dir);
+	/* The folder and file belong to the user (as they would), but neither
+	 * may be written. */
+	dir = xasprintf("%s/data/myna", f->dir);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(dir, 65534, 65534), 0);
+		assert_int_equal(chown(f->path, 65534, 65534), 0);
+	}
+	assert_int_equal(chmod(dir, 0555), 0);
+	assert_int_equal(chmod(f->path, 0444), 0);
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *cause = NULL;
+		const char *out;
+
+		close(p[0]);
+		if (geteuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
+			_exit(3);
+		if (store_open(f->path, &s, &cause) == 0) {
+			store_close(s);
+			out = "ok";
+		} else {
+			out = cause;
+		}
+		if (write(p[1], out, strlen(out)) < 0)
+			_exit(4);
+		_exit(0);
+	}
+	close(p[1]);
+	while ((got = read(p[0], msg + n, sizeof msg - 1 - (size_t)n)) > 0)
+		n += got;
+	msg[n] = '\0';
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	chmod(dir, 0700);
+	chmod(f->path, 0600);
+	free(dir);
+	if (strcmp(msg, "ok") == 0 || strstr(msg, f->path) == NULL ||
+	    strstr(msg, "permissions") == NULL)
+		fail_msg("read-only store: got \"%s\"", msg);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_open_migrates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upsert_keeps_marks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lists_ordered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reminders_unique, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_version, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clear_synced, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unopenable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
