@@ -1,0 +1,282 @@
+#include "admin.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bff.h"
+#include "date.h"
+#include "db.h"
+#include "feed.h"
+#include "field.h"
+#include "i18n.h"
+#include "log.h"
+#include "mem.h"
+#include "municipality.h"
+#include "text.h"
+#include "user.h"
+#include "wire.h"
+
+static void
+admin_created(struct http_resp *resp, const char *id)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "id", json_object_new_string(id));
+	http_json(resp, 201, o);
+}
+
+static void
+admin_db_failed(struct http_resp *resp, const char *what, const char *cause)
+{
+	log_error("%s: %s", what, cause != NULL ? cause : "database error");
+	http_problem(resp, 500, "Internal Server Error", "%s",
+	             _("The database failed; try again later."));
+}
+
+/* Checks that user names a known resident; else a 422 problem. */
+static int
+admin_user_known(struct http_req *req, struct http_resp *resp, const char *user)
+{
+	struct user u;
+	int found = 0;
+
+	if (user_get(req->bff->db, user, &u, &found) != 0) {
+		admin_db_failed(resp, "user lookup", NULL);
+		return -1;
+	}
+	if (!found) {
+		http_problem(resp, 422, "Unprocessable Content",
+		             _("There is no user \"%s\"; register the user with POST "
+		               "/v1/admin/users first."),
+		             user);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+admin_municipality_ok(struct http_resp *resp, const char *code)
+{
+	if (municipality_valid(code))
+		return 0;
+	http_problem(resp, 422, "Unprocessable Content",
+	             _("\"%s\" is not a municipality code: it must be 6 digits whose last digit "
+	               "is the check digit of the first five."),
+	             code);
+	return -1;
+}
+
+void
+admin_user_post(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const fields[] = {"id", "municipality", "name", NULL};
+	json_object *body = NULL;
+	char *id = NULL, *municipality = NULL, *name = NULL;
+
+	if (http_json_body(req, resp, &body) != 0 || field_known(body, fields, resp) != 0 ||
+	    field_string(body, "id", 1, USER_ID_MAX * 3, 0, &id, resp) != 0 ||
+	    field_string(body, "municipality", 1, 64, 0, &municipality, resp) != 0 ||
+	    field_string(body, "name", 1, USER_NAME_MAX, 0, &name, resp) != 0)
+		goto out;
+	if (!user_id_valid(id)) {
+		http_problem(resp, 422, "Unprocessable Content",
+		             _("A user id is 1 to %d characters of A-Z a-z 0-9 . _ -."),
+		             USER_ID_MAX);
+		goto out;
+	}
+	if (admin_municipality_ok(resp, municipality) != 0)
+		goto out;
+	switch (user_add(req->bff->db, id, municipality, name)) {
+	case USER_ADDED:
+		admin_created(resp, id);
+		break;
+	case USER_EXISTS:
+		http_problem(resp, 409, "Conflict", _("The user \"%s\" exists already."), id);
+		break;
+	case USER_ERROR:
+		admin_db_failed(resp, "user add", NULL);
+		break;
+	}
+out:
+	json_object_put(body);
+	free(id);
+	free(municipality);
+	free(name);
+}
+
+/* Reads "audience" into user / municipality (both NULL: everyone). */
+static int
+admin_audience(struct http_req *req, struct http_resp *resp, json_object *body, char **user,
+               char **municipality)
+{
+	static const char *const fields[] = {"user", "municipality", NULL};
+	json_object *a = NULL;
+
+	*user = NULL;
+	*municipality = NULL;
+	if (!json_object_object_get_ex(body, "audience", &a) || a == NULL) {
+		http_problem(resp, 400, "Bad Request", "%s",
+		             _("The field \"audience\" is required: {\"user\": ID}, "
+		               "{\"municipality\": CODE} or \"all\"."));
+		return -1;
+	}
+	if (json_object_is_type(a, json_type_string)) {
+		if (strcmp(json_object_get_string(a), "all") == 0)
+			return 0;
+		http_problem(resp, 400, "Bad Request", "%s",
+		             _("The only audience given as a string is \"all\"."));
+		return -1;
+	}
+	if (!json_object_is_type(a, json_type_object) || json_object_object_length(a) != 1) {
+		http_problem(
+		        resp, 400, "Bad Request", "%s",
+		        _("The audience is {\"user\": ID}, {\"municipality\": CODE} or \"all\"."));
+		return -1;
+	}
+	if (field_known(a, fields, resp) != 0 ||
+	    field_string(a, "user", 0, USER_ID_MAX * 3, 0, user, resp) != 0 ||
+	    field_string(a, "municipality", 0, 64, 0, municipality, resp) != 0)
+		goto fail;
+	if (*user != NULL && admin_user_known(req, resp, *user) != 0)
+		goto fail;
+	if (*municipality != NULL && admin_municipality_ok(resp, *municipality) != 0)
+		goto fail;
+	if (*user == NULL && *municipality == NULL) {
+		http_problem(resp, 400, "Bad Request", "%s",
+		             _("The audience names no user or municipality."));
+		goto fail;
+	}
+	return 0;
+fail:
+	xfree(user);
+	xfree(municipality);
+	return -1;
+}
+
+void
+admin_notice_post(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const fields[] = {"audience", "title", "body", "sender", NULL};
+	json_object *body = NULL;
+	struct wire_notice n;
+	struct feed_audience aud;
+	char *user = NULL, *municipality = NULL, *id = NULL, *cause = NULL;
+
+	memset(&n, 0, sizeof n);
+	if (http_json_body(req, resp, &body) != 0 || field_known(body, fields, resp) != 0 ||
+	    admin_audience(req, resp, body, &user, &municipality) != 0 ||
+	    field_text(body, "title", ADMIN_TITLE_MAX, 0, &n.title, resp) != 0 ||
+	    field_text(body, "body", ADMIN_BODY_MAX, TEXT_MULTILINE, &n.body, resp) != 0 ||
+	    field_text(body, "sender", ADMIN_SENDER_MAX, 0, &n.sender, resp) != 0)
+		goto out;
+	aud.user = user;
+	aud.municipality = municipality;
+	if (feed_notice_add(req->bff->db, &aud, &n, &id, &cause) != 0) {
+		admin_db_failed(resp, "notice add", cause);
+		goto out;
+	}
+	log_info("notice %s published to %s%s", id,
+	         user != NULL           ? "user "
+	         : municipality != NULL ? "municipality "
+	                                : "everyone",
+	         user != NULL           ? user
+	         : municipality != NULL ? municipality
+	                                : "");
+	admin_created(resp, id);
+out:
+	json_object_put(body);
+	wire_text_release(&n.title);
+	wire_text_release(&n.body);
+	wire_text_release(&n.sender);
+	free(user);
+	free(municipality);
+	free(id);
+	free(cause);
+}
+
+void
+admin_deadline_post(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const fields[] = {"user", "title", "due", "procedure", NULL};
+	json_object *body = NULL;
+	struct wire_deadline d;
+	char *user = NULL, *due = NULL, *id = NULL, *cause = NULL;
+	char formatted[40];
+	time_t t;
+
+	memset(&d, 0, sizeof d);
+	if (http_json_body(req, resp, &body) != 0 || field_known(body, fields, resp) != 0 ||
+	    field_string(body, "user", 1, USER_ID_MAX * 3, 0, &user, resp) != 0 ||
+	    admin_user_known(req, resp, user) != 0 ||
+	    field_text(body, "title", ADMIN_TITLE_MAX, 0, &d.title, resp) != 0 ||
+	    field_string(body, "due", 1, 64, 0, &due, resp) != 0 ||
+	    field_string(body, "procedure", 0, WIRE_ID_MAX * 3, 0, &d.procedure, resp) != 0)
+		goto out;
+	if (date_parse(due, &t) != 0) {
+		http_problem(resp, 422, "Unprocessable Content",
+		             _("\"due\" must be an RFC 3339 date and time, such as "
+		               "2027-03-15T23:59:59+09:00."));
+		goto out;
+	}
+	if (d.procedure != NULL && !wire_id_valid(d.procedure)) {
+		http_problem(resp, 422, "Unprocessable Content",
+		             _("\"procedure\" must be a procedure id: 1 to %d characters of "
+		               "A-Z a-z 0-9 - _ . :"),
+		             WIRE_ID_MAX);
+		goto out;
+	}
+	/* Stored in the server's time zone, as every time in the feed. */
+	d.due = date_format(t, formatted, sizeof formatted);
+	if (feed_deadline_add(req->bff->db, user, &d, &id, &cause) != 0) {
+		d.due = NULL;
+		admin_db_failed(resp, "deadline add", cause);
+		goto out;
+	}
+	d.due = NULL;
+	log_info("deadline %s added for user %s", id, user);
+	admin_created(resp, id);
+out:
+	json_object_put(body);
+	wire_text_release(&d.title);
+	free(d.procedure);
+	free(user);
+	free(due);
+	free(id);
+	free(cause);
+}
+
+static void
+admin_delete(struct http_req *req, struct http_resp *resp, const char *type)
+{
+	const char *id = req->nparams == 1 ? req->params[0] : NULL;
+	int found = 0;
+
+	if (id == NULL || !wire_id_valid(id)) {
+		http_problem(resp, 404, "Not Found", "%s", _("There is no item with this id."));
+		return;
+	}
+	if (feed_delete(req->bff->db, type, id, &found) != 0) {
+		admin_db_failed(resp, "delete", NULL);
+		return;
+	}
+	if (!found) {
+		http_problem(resp, 404, "Not Found",
+		             _("There is no %s \"%s\", or it was deleted already."), type, id);
+		return;
+	}
+	log_info("%s %s deleted", type, id);
+	resp->status = 204;
+}
+
+void
+admin_notice_delete(struct http_req *req, struct http_resp *resp)
+{
+	admin_delete(req, resp, "notice");
+}
+
+void
+admin_deadline_delete(struct http_req *req, struct http_resp *resp)
+{
+	admin_delete(req, resp, "deadline");
+}

@@ -1,0 +1,24 @@
+/*
+ * admin: the operator endpoints (/v1/admin/...), which publish notices and
+ * deadlines into the feed and register residents.  Every field is
+ * validated; text is passed through text_clean before it is stored.
+ */
+#ifndef MYNA_ADMIN_H
+#define MYNA_ADMIN_H
+
+#include "http.h"
+
+#define ADMIN_TITLE_MAX 1024 /* bytes per language */
+#define ADMIN_BODY_MAX (16 * 1024)
+#define ADMIN_SENDER_MAX 256
+
+/* POST /v1/admin/users */
+void admin_user_post(struct http_req *req, struct http_resp *resp);
+/* POST /v1/admin/notices, DELETE /v1/admin/notices/{id} */
+void admin_notice_post(struct http_req *req, struct http_resp *resp);
+void admin_notice_delete(struct http_req *req, struct http_resp *resp);
+/* POST /v1/admin/deadlines, DELETE /v1/admin/deadlines/{id} */
+void admin_deadline_post(struct http_req *req, struct http_resp *resp);
+void admin_deadline_delete(struct http_req *req, struct http_resp *resp);
+
+#endif

@@ -1,0 +1,760 @@
+#include "http.h"
+
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "admin.h"
+#include "auth.h"
+#include "bff.h"
+#include "buf.h"
+#include "db.h"
+#include "demo.h"
+#include "feed.h"
+#include "i18n.h"
+#include "log.h"
+#include "mem.h"
+#include "text.h"
+#include "user.h"
+
+struct http {
+	struct bff *bff;
+	struct MHD_Daemon *daemon;
+};
+
+/* One per request, from the first call of the access handler to the
+ * completion callback. */
+struct http_ctx {
+	struct timespec start;
+	struct buf body;
+	int status; /* what was answered, for the log */
+	int queued; /* a response went out before the body was read */
+	char method[16];
+	char path[256]; /* for the log; longer ones are cut */
+};
+
+static void http_healthz(struct http_req *req, struct http_resp *resp);
+static void http_metrics(struct http_req *req, struct http_resp *resp);
+
+static const struct http_route http_routes[] = {
+        {"GET", "/healthz", http_healthz, HTTP_AUTH_NONE, 0},
+        {"GET", "/metrics", http_metrics, HTTP_AUTH_NONE, 0},
+        {"POST", "/v1/device/code", auth_device_code, HTTP_AUTH_NONE, 0},
+        {"POST", "/v1/token", auth_token, HTTP_AUTH_NONE, 0},
+        {"GET", "/v1/sync", feed_sync, HTTP_AUTH_USER, 0},
+        {"POST", "/v1/admin/device/approve", auth_approve, HTTP_AUTH_ADMIN, 0},
+        {"POST", "/v1/admin/device/deny", auth_deny, HTTP_AUTH_ADMIN, 0},
+        {"POST", "/v1/admin/users", admin_user_post, HTTP_AUTH_ADMIN, 0},
+        {"POST", "/v1/admin/notices", admin_notice_post, HTTP_AUTH_ADMIN, 0},
+        {"DELETE", "/v1/admin/notices/{}", admin_notice_delete, HTTP_AUTH_ADMIN, 0},
+        {"POST", "/v1/admin/deadlines", admin_deadline_post, HTTP_AUTH_ADMIN, 0},
+        {"DELETE", "/v1/admin/deadlines/{}", admin_deadline_delete, HTTP_AUTH_ADMIN, 0},
+        {"GET", "/device", demo_page, HTTP_AUTH_NONE, 1},
+        {"POST", "/device", demo_page_post, HTTP_AUTH_NONE, 1},
+};
+
+#define HTTP_NROUTES (sizeof http_routes / sizeof http_routes[0])
+
+/* Matches path against pattern; each {} takes one non-empty segment. */
+static int
+http_match(const char *pattern, const char *path, char **params, size_t *nparams)
+{
+	size_t n = 0;
+
+	while (*pattern != '\0' && *path != '\0') {
+		if (pattern[0] == '{' && pattern[1] == '}') {
+			size_t seg = strcspn(path, "/");
+
+			if (seg == 0 || n == HTTP_PARAMS_MAX)
+				goto fail;
+			params[n++] = xstrndup(path, seg);
+			path += seg;
+			pattern += 2;
+			continue;
+		}
+		if (*pattern != *path)
+			goto fail;
+		pattern++;
+		path++;
+	}
+	if (*pattern != '\0' || *path != '\0')
+		goto fail;
+	*nparams = n;
+	return 1;
+fail:
+	while (n > 0)
+		free(params[--n]);
+	*nparams = 0;
+	return 0;
+}
+
+const struct http_route *
+http_route_find(const char *method, const char *path, char **params, size_t *nparams,
+                int *path_known)
+{
+	size_t i;
+
+	*path_known = 0;
+	*nparams = 0;
+	/* HEAD is answered as GET; libmicrohttpd leaves the body out. */
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET";
+	for (i = 0; i < HTTP_NROUTES; i++) {
+		if (!http_match(http_routes[i].pattern, path, params, nparams))
+			continue;
+		if (strcmp(http_routes[i].method, method) == 0)
+			return &http_routes[i];
+		while (*nparams > 0)
+			free(params[--*nparams]);
+		*path_known = 1;
+	}
+	return NULL;
+}
+
+/* The methods allowed on path, for the Allow header of a 405. */
+static char *
+http_allow(const char *path)
+{
+	struct buf b;
+	char *allow;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < HTTP_NROUTES; i++) {
+		char *params[HTTP_PARAMS_MAX];
+		size_t n = 0;
+
+		if (!http_match(http_routes[i].pattern, path, params, &n))
+			continue;
+		while (n > 0)
+			free(params[--n]);
+		if (b.len > 0)
+			buf_addstr(&b, ", ");
+		buf_addstr(&b, http_routes[i].method);
+		if (strcmp(http_routes[i].method, "GET") == 0)
+			buf_addstr(&b, ", HEAD");
+	}
+	allow = buf_take(&b);
+	buf_release(&b); /* buf_take leaves it ready for reuse */
+	return allow;
+}
+
+void
+http_resp_release(struct http_resp *resp)
+{
+	size_t i;
+
+	free(resp->body);
+	resp->body = NULL;
+	resp->len = 0;
+	for (i = 0; i < resp->nheaders; i++)
+		free(resp->hvalue[i]);
+	resp->nheaders = 0;
+}
+
+static void
+http_set_body(struct http_resp *resp, int status, const char *type, char *body, size_t len)
+{
+	free(resp->body);
+	resp->status = status;
+	resp->type = type;
+	resp->body = body;
+	resp->len = len;
+}
+
+void
+http_json(struct http_resp *resp, int status, json_object *o)
+{
+	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
+	size_t len = strlen(s);
+	char *body = xmalloc(len + 2);
+
+	memcpy(body, s, len);
+	body[len++] = '\n';
+	body[len] = '\0';
+	json_object_put(o);
+	http_set_body(resp, status, "application/json", body, len);
+}
+
+static const char *
+http_reason(int status)
+{
+	const char *r = MHD_get_reason_phrase_for((unsigned int)status);
+
+	return r != NULL && *r != '\0' ? r : "Error";
+}
+
+void
+http_problem(struct http_resp *resp, int status, const char *title, const char *fmt, ...)
+{
+	json_object *o = json_object_new_object();
+	char detail[1024];
+	const char *s;
+	size_t len;
+	char *body;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	json_object_object_add(o, "type", json_object_new_string("about:blank"));
+	json_object_object_add(o, "title",
+	                       json_object_new_string(title != NULL ? title : http_reason(status)));
+	json_object_object_add(o, "status", json_object_new_int(status));
+	json_object_object_add(o, "detail", json_object_new_string(detail));
+	s = json_object_to_json_string_ext(o,
+	                                   JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	len = strlen(s);
+	body = xmalloc(len + 2);
+	memcpy(body, s, len);
+	body[len++] = '\n';
+	body[len] = '\0';
+	json_object_put(o);
+	http_set_body(resp, status, "application/problem+json", body, len);
+}
+
+void
+http_text(struct http_resp *resp, int status, const char *type, const char *text)
+{
+	http_set_body(resp, status, type, xstrdup(text), strlen(text));
+}
+
+void
+http_header(struct http_resp *resp, const char *name, const char *value)
+{
+	if (resp->nheaders == HTTP_HEADERS_MAX) {
+		log_error("too many response headers; %s left out", name);
+		return;
+	}
+	resp->hname[resp->nheaders] = name;
+	resp->hvalue[resp->nheaders] = xstrdup(value);
+	resp->nheaders++;
+}
+
+const char *
+http_query(const struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *
+http_req_header(const struct http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+int
+http_json_body(struct http_req *req, struct http_resp *resp, json_object **out)
+{
+	struct json_tokener *tok = NULL;
+	json_object *o = NULL;
+	enum json_tokener_error jerr;
+	int ret = -1;
+
+	*out = NULL;
+	if (!text_valid_utf8(req->body, req->body_len)) {
+		http_problem(resp, 400, "Bad Request", "%s", _("The body is not valid UTF-8."));
+		goto out;
+	}
+	if (req->body_len == 0) {
+		http_problem(resp, 400, "Bad Request", "%s",
+		             _("The body is empty; send a JSON object."));
+		goto out;
+	}
+	tok = json_tokener_new_ex(HTTP_JSON_DEPTH);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	o = json_tokener_parse_ex(tok, req->body, (int)req->body_len);
+	jerr = json_tokener_get_error(tok);
+	if (jerr == json_tokener_continue) {
+		http_problem(resp, 400, "Bad Request", "%s", _("The JSON body ends too early."));
+		goto out;
+	}
+	if (jerr != json_tokener_success) {
+		http_problem(resp, 400, "Bad Request",
+		             _("The body is not valid JSON: %s at byte %zu."),
+		             json_tokener_error_desc(jerr), json_tokener_get_parse_end(tok));
+		goto out;
+	}
+	/* Only blanks may follow the value. */
+	for (size_t i = json_tokener_get_parse_end(tok); i < req->body_len; i++) {
+		if (strchr(" \t\r\n", req->body[i]) == NULL) {
+			http_problem(resp, 400, "Bad Request",
+			             _("The body has more after the JSON value, at byte %zu."), i);
+			goto out;
+		}
+	}
+	if (!json_object_is_type(o, json_type_object)) {
+		http_problem(resp, 400, "Bad Request", "%s", _("The body must be a JSON object."));
+		goto out;
+	}
+	*out = o;
+	o = NULL;
+	ret = 0;
+out:
+	json_object_put(o);
+	if (tok != NULL)
+		json_tokener_free(tok);
+	return ret;
+}
+
+/* GET /healthz */
+static void
+http_healthz(struct http_req *req, struct http_resp *resp)
+{
+	if (db_ping(req->bff->db) != 0) {
+		http_text(resp, 503, "text/plain; charset=utf-8", "database unavailable\n");
+		return;
+	}
+	http_text(resp, 200, "text/plain; charset=utf-8", "ok\n");
+}
+
+/* GET /metrics, in the Prometheus text format. */
+static void
+http_metrics(struct http_req *req, struct http_resp *resp)
+{
+	struct bff *bff = req->bff;
+	long long users = -1, rows = -1;
+	struct buf b;
+	int i;
+
+	buf_init(&b, 0);
+	buf_addstr(&b, "# HELP myna_bff_requests_total Requests answered, by status class.\n"
+	               "# TYPE myna_bff_requests_total counter\n");
+	for (i = 1; i <= 5; i++)
+		buf_printf(&b, "myna_bff_requests_total{code=\"%dxx\"} %lu\n", i,
+		           atomic_load(&bff->requests[i]));
+	buf_printf(&b,
+	           "# HELP myna_bff_requests_in_flight Requests being handled.\n"
+	           "# TYPE myna_bff_requests_in_flight gauge\n"
+	           "myna_bff_requests_in_flight %ld\n",
+	           atomic_load(&bff->inflight));
+	if (user_count(bff->db, &users) == 0)
+		buf_printf(&b,
+		           "# HELP myna_bff_users Residents known.\n"
+		           "# TYPE myna_bff_users gauge\nmyna_bff_users %lld\n",
+		           users);
+	if (feed_count(bff->db, &rows) == 0)
+		buf_printf(&b,
+		           "# HELP myna_bff_feed_items Items in the change feed.\n"
+		           "# TYPE myna_bff_feed_items gauge\nmyna_bff_feed_items %lld\n",
+		           rows);
+	http_set_body(resp, 200, "text/plain; version=0.0.4; charset=utf-8", NULL, 0);
+	resp->len = b.len;
+	resp->body = buf_take(&b);
+	buf_release(&b); /* buf_take leaves it ready for reuse */
+}
+
+/* The bearer token of the request, or NULL when there is none or it is not
+ * a well-formed b64token (RFC 6750 section 2.1). */
+static const char *
+http_bearer(const struct http_req *req)
+{
+	const char *h = http_req_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+	const char *tok;
+	size_t len;
+
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0)
+		return NULL;
+	tok = h + 7;
+	while (*tok == ' ')
+		tok++;
+	len = strspn(tok, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+	len += strspn(tok + len, "=");
+	if (len == 0 || len > TOKEN_MAX || tok[len] != '\0')
+		return NULL;
+	return tok;
+}
+
+static void
+http_unauthorized(struct http_resp *resp, int had_token, const char *detail)
+{
+	http_problem(resp, 401, "Unauthorized", "%s", detail);
+	http_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+	            had_token ? "Bearer realm=\"myna\", error=\"invalid_token\""
+	                      : "Bearer realm=\"myna\"");
+}
+
+/* Checks the route's kind of credentials; fills req->user for residents.
+ * Returns 0, or -1 with the refusal in resp. */
+static int
+http_authorize(struct http_req *req, struct http_resp *resp, enum http_auth auth)
+{
+	const char *tok;
+	int rc;
+
+	if (auth == HTTP_AUTH_NONE)
+		return 0;
+	if (auth == HTTP_AUTH_ADMIN && !req->bff->admin_set) {
+		http_problem(
+		        resp, 403, "Forbidden", "%s",
+		        _("Operator endpoints are disabled because no admin token is configured. "
+		          "Start myna-bff with --admin-token-file FILE or set "
+		          "MYNA_BFF_ADMIN_TOKEN."));
+		return -1;
+	}
+	tok = http_bearer(req);
+	if (tok == NULL) {
+		http_unauthorized(
+		        resp, 0, _("Send the token in an \"Authorization: Bearer TOKEN\" header."));
+		return -1;
+	}
+	if (auth == HTTP_AUTH_ADMIN) {
+		if (!auth_admin_token(req->bff, tok)) {
+			http_unauthorized(resp, 1, _("The token is not the operator token."));
+			return -1;
+		}
+		return 0;
+	}
+	rc = auth_user_token(req->bff, tok, &req->user);
+	if (rc < 0) {
+		http_problem(resp, 500, "Internal Server Error", "%s",
+		             _("The database failed; try again later."));
+		return -1;
+	}
+	if (rc == 0) {
+		http_unauthorized(resp, 1,
+		                  _("The access token is unknown or has expired; "
+		                    "refresh it or sign in again."));
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns 1 when the client accepts gzip (RFC 9110 section 12.5.3). */
+static int
+http_accepts_gzip(struct MHD_Connection *conn)
+{
+	const char *h =
+	        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+
+	while (h != NULL && *h != '\0') {
+		size_t len;
+
+		h += strspn(h, " \t,");
+		len = strcspn(h, ",");
+		if (len >= 4 && strncasecmp(h, "gzip", 4) == 0 &&
+		    (len == 4 || h[4] == ';' || h[4] == ' ')) {
+			const char *q = memchr(h, '=', len);
+
+			/* "gzip;q=0" (or 0.0, 0.000) refuses it. */
+			if (q == NULL || strtod(q + 1, NULL) > 0.0)
+				return 1;
+			return 0;
+		}
+		h += len;
+	}
+	return 0;
+}
+
+/* Compresses body into a new gzip buffer; NULL when that fails. */
+static char *
+http_gzip(const char *body, size_t len, size_t *outlen)
+{
+	z_stream z;
+	char *out = NULL;
+	uLong bound;
+
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+	    Z_OK)
+		return NULL;
+	bound = deflateBound(&z, (uLong)len);
+	out = xmalloc(bound);
+	z.next_in = (Bytef *)(uintptr_t)body;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)bound;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		free(out);
+		out = NULL;
+	} else {
+		*outlen = z.total_out;
+	}
+	deflateEnd(&z);
+	return out;
+}
+
+/* Hands resp to libmicrohttpd; resp is released either way. */
+static enum MHD_Result
+http_send(struct MHD_Connection *conn, struct http_ctx *ctx, struct http_resp *resp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	size_t i;
+	int gz = 0;
+
+	if (resp->status == 0)
+		http_problem(resp, 500, "Internal Server Error", "%s",
+		             _("The request was not answered."));
+	if (resp->body != NULL && resp->len >= HTTP_GZIP_MIN && http_accepts_gzip(conn)) {
+		size_t zlen = 0;
+		char *z = http_gzip(resp->body, resp->len, &zlen);
+
+		if (z != NULL) {
+			free(resp->body);
+			resp->body = z;
+			resp->len = zlen;
+			gz = 1;
+		}
+	}
+	if (resp->body != NULL) {
+		r = MHD_create_response_from_buffer(resp->len, resp->body, MHD_RESPMEM_MUST_FREE);
+		if (r != NULL)
+			resp->body = NULL; /* libmicrohttpd frees it now */
+	} else {
+		r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	}
+	if (r == NULL) {
+		http_resp_release(resp);
+		return MHD_NO;
+	}
+	if (resp->type != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->type);
+	if (gz)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding, Authorization");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	/* Answers are personal or secret (tokens, RFC 6749 section 5.1). */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	for (i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->hname[i], resp->hvalue[i]);
+	ret = MHD_queue_response(conn, (unsigned int)resp->status, r);
+	MHD_destroy_response(r);
+	ctx->status = resp->status;
+	http_resp_release(resp);
+	return ret;
+}
+
+/* Routes a complete request and answers it. */
+static enum MHD_Result
+http_dispatch(struct http *h, struct MHD_Connection *conn, struct http_ctx *ctx, const char *method,
+              const char *url)
+{
+	struct http_resp resp;
+	struct http_req req;
+	const struct http_route *route;
+	enum MHD_Result ret;
+	int path_known = 0;
+
+	memset(&resp, 0, sizeof resp);
+	memset(&req, 0, sizeof req);
+	req.bff = h->bff;
+	req.conn = conn;
+	req.method = method;
+	req.path = url;
+	req.body = ctx->body.data;
+	req.body_len = ctx->body.len;
+
+	route = http_route_find(method, url, req.params, &req.nparams, &path_known);
+	if (route != NULL && route->demo_only && !h->bff->demo)
+		route = NULL;
+	if (route == NULL && path_known) {
+		char *allow = http_allow(url);
+
+		http_problem(&resp, 405, "Method Not Allowed", _("Use %s on %s."), allow, url);
+		http_header(&resp, MHD_HTTP_HEADER_ALLOW, allow);
+		free(allow);
+	} else if (route == NULL) {
+		http_problem(&resp, 404, "Not Found", "%s",
+		             _("There is nothing at this path; see docs/api.md."));
+	} else if (ctx->body.toobig) {
+		http_problem(&resp, 413, "Content Too Large",
+		             _("The request body is larger than %d bytes."), HTTP_BODY_MAX);
+	} else if (http_authorize(&req, &resp, route->auth) == 0) {
+		route->handler(&req, &resp);
+	}
+	while (req.nparams > 0)
+		free(req.params[--req.nparams]);
+	ret = http_send(conn, ctx, &resp);
+	return ret;
+}
+
+static enum MHD_Result
+http_access(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+            const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http *h = cls;
+	struct http_ctx *ctx = *con_cls;
+
+	(void)version;
+	if (ctx == NULL) {
+		const char *cl;
+
+		ctx = xcalloc(1, sizeof *ctx);
+		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
+		buf_init(&ctx->body, HTTP_BODY_MAX);
+		atomic_fetch_add(&h->bff->inflight, 1);
+		snprintf(ctx->method, sizeof ctx->method, "%s", method);
+		snprintf(ctx->path, sizeof ctx->path, "%s", url);
+		*con_cls = ctx;
+		/* Refuse a declared oversize body before reading any of it. */
+		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+			struct http_resp resp;
+
+			memset(&resp, 0, sizeof resp);
+			http_problem(&resp, 413, "Content Too Large",
+			             _("The request body is larger than %d bytes."), HTTP_BODY_MAX);
+			http_header(&resp, MHD_HTTP_HEADER_CONNECTION, "close");
+			ctx->queued = 1;
+			return http_send(conn, ctx, &resp);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0) {
+		/* Beyond the cap the rest is read and dropped; the answer is 413. */
+		if (!ctx->body.toobig)
+			buf_add(&ctx->body, upload_data, *upload_data_size);
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (ctx->queued)
+		return MHD_YES;
+	return http_dispatch(h, conn, ctx, method, url);
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+               enum MHD_RequestTerminationCode toe)
+{
+	struct http *h = cls;
+	struct http_ctx *ctx = *con_cls;
+	struct timespec end;
+	double ms;
+
+	(void)conn;
+	if (ctx == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	ms = (double)(end.tv_sec - ctx->start.tv_sec) * 1e3 +
+	     (double)(end.tv_nsec - ctx->start.tv_nsec) / 1e6;
+	if (ctx->status >= 100 && ctx->status < 600)
+		atomic_fetch_add(&h->bff->requests[ctx->status / 100], 1);
+	log_info("request method=%s path=%s status=%d duration_ms=%.1f%s", ctx->method, ctx->path,
+	         ctx->status, ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	buf_release(&ctx->body);
+	free(ctx);
+	*con_cls = NULL;
+	atomic_fetch_sub(&h->bff->inflight, 1);
+}
+
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t len;
+
+	(void)cls;
+	vsnprintf(line, sizeof line, fmt, ap);
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	log_warn("libmicrohttpd: %s", line);
+}
+
+int
+http_listen(const char *host, const char *port, int *fd, int *bound_port, char **cause)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof ss;
+	int s = -1, one = 1, err = 0, rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0) {
+		*cause = xasprintf(_("cannot resolve %s: %s"), host, gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		s = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+		if (s < 0) {
+			err = errno;
+			continue;
+		}
+		setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(s, ai->ai_addr, ai->ai_addrlen) == 0 && listen(s, 128) == 0)
+			break;
+		err = errno;
+		close(s);
+		s = -1;
+	}
+	freeaddrinfo(res);
+	if (s < 0) {
+		*cause = xasprintf(_("cannot listen on %s:%s: %s"), host, port, strerror(err));
+		return -1;
+	}
+	if (getsockname(s, (struct sockaddr *)&ss, &sslen) != 0) {
+		*cause = xasprintf(_("cannot read the bound address: %s"), strerror(errno));
+		close(s);
+		return -1;
+	}
+	if (ss.ss_family == AF_INET6)
+		*bound_port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	else
+		*bound_port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	*fd = s;
+	return 0;
+}
+
+int
+http_start(struct bff *bff, int fd, struct http **out, char **cause)
+{
+	struct http *h = xcalloc(1, sizeof *h);
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+	                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
+
+	h->bff = bff;
+	/* The logger comes first so that it sees the other options' errors. */
+	h->daemon = MHD_start_daemon(
+	        flags, 0, NULL, NULL, http_access, h, MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, h,
+	        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_NOTIFY_COMPLETED,
+	        http_completed, h, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS_MAX,
+	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT, MHD_OPTION_END);
+	if (h->daemon == NULL) {
+		*cause = xstrdup(_("cannot start the HTTP server"));
+		close(fd);
+		free(h);
+		return -1;
+	}
+	*out = h;
+	return 0;
+}
+
+void
+http_stop(struct http *h)
+{
+	MHD_socket fd;
+	int waited;
+
+	if (h == NULL)
+		return;
+	fd = MHD_quiesce_daemon(h->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	/* Requests already being handled get their answers. */
+	for (waited = 0; waited < HTTP_DRAIN_SECONDS * 100; waited++) {
+		if (atomic_load(&h->bff->inflight) <= 0)
+			break;
+		struct timespec ts = {0, 10 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+	}
+	MHD_stop_daemon(h->daemon);
+	free(h);
+}
