@@ -87,7 +87,7 @@ $(B)/locale/%/LC_MESSAGES/myna.mo: i18n/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
 
-i18n/myna.pot: $(wildcard shared/*.c daemon/*.c tui/*.c)
+i18n/myna.pot: $(wildcard shared/*.c daemon/*.c tui/*.c server/*.c)
 	xgettext --from-code=UTF-8 -k_ -kN_ --package-name=myna -o $@ $^
 
 deps:
@@ -108,14 +108,15 @@ bench: deps
 	@if [ -x bench/run ]; then bench/run; else echo "no benchmarks yet"; fi
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
 	for mo in $(MO_FILES); do \
 	  lang=$${mo#$(B)/locale/}; lang=$${lang%%/*}; \
 	  install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
 	  install -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/myna.mo; \
 	done
-	for m in docs/*.1; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(MANDIR)/man1/; done; true
+	install -m 0644 $(wildcard docs/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(MANDIR)/man8/
 
 clean:
 	rm -rf $(B) bin

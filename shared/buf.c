@@ -12,11 +12,15 @@
 
 #define BUF_MIN_ALLOC 64
 
+/* An empty buffer points here and owns no storage (alloc 0), as git's
+ * strbuf_slopbuf does: buf_init cannot fail, and a buffer whose contents
+ * were taken holds nothing that needs releasing.  It is never written. */
+static char buf_empty[1];
+
 void buf_init(struct buf *b, size_t max)
 {
-	b->alloc = BUF_MIN_ALLOC;
-	b->data = xmalloc(b->alloc);
-	b->data[0] = '\0';
+	b->alloc = 0;
+	b->data = buf_empty;
 	b->len = 0;
 	b->max = max;
 	b->toobig = 0;
@@ -41,7 +45,12 @@ static int buf_grow(struct buf *b, size_t n)
 	/* Never reserve far more than the cap allows. */
 	if (b->max > 0 && alloc > b->max + 1)
 		alloc = b->max + 1;
-	b->data = xrealloc(b->data, alloc);
+	if (b->alloc == 0) {
+		b->data = xmalloc(alloc);
+		b->data[0] = '\0';
+	} else {
+		b->data = xrealloc(b->data, alloc);
+	}
 	b->alloc = alloc;
 	return 0;
 }
@@ -99,13 +108,14 @@ int buf_printf(struct buf *b, const char *fmt, ...)
 void buf_reset(struct buf *b)
 {
 	b->len = 0;
-	b->data[0] = '\0';
+	if (b->alloc > 0)
+		b->data[0] = '\0';
 	b->toobig = 0;
 }
 
 char *buf_take(struct buf *b)
 {
-	char *p = b->data;
+	char *p = b->alloc > 0 ? b->data : xstrdup("");
 
 	buf_init(b, b->max);
 	return p;
@@ -113,8 +123,9 @@ char *buf_take(struct buf *b)
 
 void buf_release(struct buf *b)
 {
-	free(b->data);
-	b->data = NULL;
+	if (b->alloc > 0)
+		free(b->data);
+	b->data = buf_empty;
 	b->len = 0;
 	b->alloc = 0;
 	b->toobig = 0;

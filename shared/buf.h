@@ -2,6 +2,7 @@
  * buf: a growable byte buffer with an optional size cap, for everything read
  * from outside (HTTP bodies, files).  Invariants: data is never NULL after
  * buf_init and is always NUL-terminated; len never exceeds max when max > 0.
+ * An empty buffer owns no storage until something is added.
  */
 #ifndef MYNA_BUF_H
 #define MYNA_BUF_H
@@ -25,8 +26,9 @@ int buf_addch(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Empties the buffer, keeping its storage. */
 void buf_reset(struct buf *b);
-/* Hands over the NUL-terminated contents (never NULL); you now own them and
- * the buffer is empty again, ready for reuse. */
+/* Hands over the NUL-terminated contents (never NULL); you now own them.
+ * The buffer is empty again and owns no storage: it may be reused, and
+ * releasing it is not needed (but harmless). */
 char *buf_take(struct buf *b);
 /* Frees the contents; the buffer must be initialised again before reuse. */
 void buf_release(struct buf *b);

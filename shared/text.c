@@ -272,7 +272,7 @@ char *text_clean(const char *s, size_t len, int flags)
 		text_put(&b, cp);
 	}
 	/* The buffer's storage is the result. */
-	return b.data;
+	return buf_take(&b);
 }
 
 /* Columns of code point cp; unprintable characters take none. */

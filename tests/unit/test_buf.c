@@ -23,7 +23,7 @@ static void test_init_empty(void **state)
 	assert_int_equal(b.len, 0);
 	assert_int_equal(b.toobig, 0);
 	buf_release(&b);
-	assert_null(b.data);
+	assert_string_equal(b.data, "");
 }
 
 static void test_grow(void **state)
