@@ -1,0 +1,298 @@
+/*
+ * reminder: the reminder schedule and the reminder pass (see reminder.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "date.h"
+#include "i18n.h"
+#include "mem.h"
+#include "reminder.h"
+
+static const struct reminder_config reminder_defaults = {
+	.offsets = { 0, 1, 3, 7, 30 },
+	.noffsets = 5,
+	.hour = REMINDER_DEFAULT_HOUR,
+};
+
+int
+reminder_config_parse(struct reminder_config *rc, const char *offsets, int hour, char **cause)
+{
+	struct reminder_config parsed = { .noffsets = 0, .hour = hour };
+	const char *p = offsets;
+	size_t i, j;
+
+	*rc = reminder_defaults;
+	if (hour < 0 || hour > 23) {
+		*cause = xasprintf(_("reminder_hour must be a whole hour from 0 to 23, not %d"), hour);
+		return -1;
+	}
+	if (offsets == NULL) {
+		rc->hour = hour;
+		return 0;
+	}
+	for (;;) {
+		char *end;
+		long v;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (end == p || errno != 0 || v < 0 || v > REMINDER_OFFSET_LIMIT)
+			goto bad;
+		p = end;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (i = 0; i < parsed.noffsets && parsed.offsets[i] != (int)v; i++)
+			;
+		if (i == parsed.noffsets) {
+			if (parsed.noffsets == REMINDER_OFFSETS_MAX)
+				goto bad;
+			parsed.offsets[parsed.noffsets++] = (int)v;
+		}
+		if (*p == '\0')
+			break;
+		if (*p != ',')
+			goto bad;
+		p++;
+	}
+	/* Nearest first: reminder_due() relies on the order. */
+	for (i = 1; i < parsed.noffsets; i++) {
+		int v = parsed.offsets[i];
+
+		for (j = i; j > 0 && parsed.offsets[j - 1] > v; j--)
+			parsed.offsets[j] = parsed.offsets[j - 1];
+		parsed.offsets[j] = v;
+	}
+	*rc = parsed;
+	return 0;
+bad:
+	*cause = xasprintf(_("reminder_offsets must be up to %d numbers of days from 0 to %d "
+			     "separated by commas, such as %s"),
+			   REMINDER_OFFSETS_MAX, REMINDER_OFFSET_LIMIT, REMINDER_DEFAULT_OFFSETS);
+	return -1;
+}
+
+time_t
+reminder_time(time_t due, int offset, int hour)
+{
+	struct tm tm;
+
+	if (localtime_r(&due, &tm) == NULL)
+		return due;
+	/* mktime() normalises the day across month and year ends and picks
+	 * the right UTC offset for that day (tm_isdst -1). */
+	tm.tm_mday -= offset;
+	tm.tm_hour = hour;
+	tm.tm_min = 0;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+char *
+reminder_key(const char *id, time_t due, char *key, size_t size)
+{
+	struct tm tm;
+
+	if (localtime_r(&due, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	snprintf(key, size, "%s@%04d-%02d-%02d", id, tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday);
+	return key;
+}
+
+int
+reminder_due(const struct reminder_config *rc, const struct reminder_item *it, time_t now,
+	     unsigned *record)
+{
+	unsigned come = 0, pending, nearer_sent;
+	size_t i;
+	int send = -1;
+
+	*record = 0;
+	if (it->done || date_days_until(it->due, now) < -REMINDER_STALE_DAYS)
+		return -1;
+	for (i = 0; i < rc->noffsets; i++)
+		if (reminder_time(it->due, rc->offsets[i], rc->hour) <= now)
+			come |= 1u << i;
+	pending = come & ~it->sent;
+	if (pending == 0)
+		return -1;
+	/* Offsets are nearest first, so the lowest pending bit is the nearest
+	 * reminder; one already sent nearer than it makes it old news. */
+	nearer_sent = come & it->sent;
+	for (i = 0; i < rc->noffsets; i++) {
+		unsigned bit = 1u << i;
+
+		if (nearer_sent & bit)
+			break;
+		if (pending & bit) {
+			send = (int)i;
+			break;
+		}
+	}
+	*record = pending;
+	return send;
+}
+
+time_t
+reminder_next(const struct reminder_config *rc, const struct reminder_item *items, size_t n,
+	      time_t now)
+{
+	time_t next = 0;
+	size_t k, i;
+
+	for (k = 0; k < n; k++) {
+		if (items[k].done)
+			continue;
+		for (i = 0; i < rc->noffsets; i++) {
+			time_t t;
+
+			if (items[k].sent & (1u << i))
+				continue;
+			t = reminder_time(items[k].due, rc->offsets[i], rc->hour);
+			if (t > now && (next == 0 || t < next))
+				next = t;
+		}
+	}
+	return next;
+}
+
+/* Reads which of rc's offsets were sent for d's current due date. */
+static int
+reminder_sent_mask(struct store *st, const struct reminder_config *rc,
+		   const struct store_deadline *d, unsigned *mask)
+{
+	char key[REMINDER_KEY_MAX];
+	size_t i;
+
+	*mask = 0;
+	reminder_key(d->d.id, d->due, key, sizeof key);
+	for (i = 0; i < rc->noffsets; i++) {
+		int sent = 0;
+
+		if (store_reminder_sent(st, key, rc->offsets[i], &sent) != 0)
+			return -1;
+		if (sent)
+			*mask |= 1u << i;
+	}
+	return 0;
+}
+
+/* Records the offsets in mask as sent for d, in one transaction. */
+static int
+reminder_record(struct store *st, const struct reminder_config *rc,
+		const struct store_deadline *d, unsigned mask, time_t now)
+{
+	char key[REMINDER_KEY_MAX];
+	size_t i;
+
+	reminder_key(d->d.id, d->due, key, sizeof key);
+	if (store_begin(st) != 0)
+		return -1;
+	for (i = 0; i < rc->noffsets; i++) {
+		if ((mask & (1u << i)) == 0)
+			continue;
+		if (store_reminder_mark(st, key, rc->offsets[i], now) != 0) {
+			store_rollback(st);
+			return -1;
+		}
+	}
+	return store_commit(st);
+}
+
+int
+reminder_run(struct store *st, const struct reminder_config *rc, time_t now,
+	     reminder_deliver_fn deliver, void *ctx, struct reminder_stats *stats, char **cause)
+{
+	struct store_deadline *v = NULL;
+	size_t n = 0, k;
+	int rv = -1, failed = 0;
+
+	memset(stats, 0, sizeof *stats);
+	if (store_deadlines_list(st, 1, &v, &n) != 0)
+		goto store_failed;
+	for (k = 0; k < n; k++) {
+		struct reminder_item it = { .due = v[k].due, .done = v[k].done };
+		unsigned record;
+		int send;
+
+		if (reminder_sent_mask(st, rc, &v[k], &it.sent) != 0)
+			goto store_failed;
+		send = reminder_due(rc, &it, now, &record);
+		if (record == 0)
+			continue;
+		if (send < 0) {
+			if (reminder_record(st, rc, &v[k], record, now) != 0)
+				goto store_failed;
+			stats->superseded++;
+			continue;
+		}
+		if (deliver == NULL || failed) {
+			stats->pending++;
+			continue;
+		}
+		if (deliver(ctx, &v[k], now, &stats->delivery_error) != 0) {
+			if (stats->delivery_error == NULL)
+				stats->delivery_error = xstrdup(_("the notification was not shown"));
+			failed = 1;
+			stats->pending++;
+			continue;
+		}
+		if (reminder_record(st, rc, &v[k], record, now) != 0)
+			goto store_failed;
+		stats->sent++;
+	}
+	rv = 0;
+	goto out;
+store_failed:
+	*cause = xasprintf(_("cannot read or record reminders in the local store: %s"),
+			   store_error(st));
+out:
+	store_deadlines_free(v, n);
+	return rv;
+}
+
+void
+reminder_stats_release(struct reminder_stats *stats)
+{
+	if (stats == NULL)
+		return;
+	free(stats->delivery_error);
+	stats->delivery_error = NULL;
+}
+
+int
+reminder_next_in_store(struct store *st, const struct reminder_config *rc, time_t now,
+		       time_t *next, char **cause)
+{
+	struct store_deadline *v = NULL;
+	struct reminder_item *items = NULL;
+	size_t n = 0, k;
+	int rv = -1;
+
+	*next = 0;
+	if (store_deadlines_list(st, 1, &v, &n) != 0)
+		goto store_failed;
+	items = xcalloc(n ? n : 1, sizeof *items);
+	for (k = 0; k < n; k++) {
+		items[k].due = v[k].due;
+		items[k].done = v[k].done;
+		if (reminder_sent_mask(st, rc, &v[k], &items[k].sent) != 0)
+			goto store_failed;
+	}
+	*next = reminder_next(rc, items, n, now);
+	rv = 0;
+	goto out;
+store_failed:
+	*cause = xasprintf(_("cannot read reminders from the local store: %s"), store_error(st));
+out:
+	free(items);
+	store_deadlines_free(v, n);
+	return rv;
+}

@@ -1,0 +1,104 @@
+/*
+ * reminder: when to remind the resident of a deadline, and the reminder
+ * pass over the local store.
+ *
+ * The schedule is pure: every function takes the time "now" as an argument
+ * and reads nothing else but the local time zone (TZ).  For a deadline due
+ * on local date D, the reminder for offset o (days before) is due at local
+ * time D - o days, hour:00.  A pass sends at most one notification per
+ * deadline: the one for the smallest offset whose time has come and that
+ * was not sent yet; every offset whose time has come is recorded with it,
+ * so reminders missed while the machine was off collapse into one catch-up.
+ *
+ * Sent reminders are recorded per (deadline, due date, offset): the store
+ * key is reminder_key(), which includes the local due date, so a deadline
+ * whose due date moves is reminded again on its new schedule, while each
+ * reminder of one schedule is shown at most once ever.
+ */
+#ifndef MYNA_REMINDER_H
+#define MYNA_REMINDER_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "store.h"
+
+#define REMINDER_OFFSETS_MAX	16	/* offsets in one schedule */
+#define REMINDER_OFFSET_LIMIT	366	/* largest offset, in days */
+#define REMINDER_STALE_DAYS	30	/* no reminder once this overdue */
+#define REMINDER_DEFAULT_OFFSETS "30,7,3,1,0"
+#define REMINDER_DEFAULT_HOUR	9
+#define REMINDER_KEY_MAX	(WIRE_ID_MAX + 16)
+
+/* The schedule settings.  Invariant: offsets are distinct and ascending
+ * (nearest first), 1 <= noffsets <= REMINDER_OFFSETS_MAX, 0 <= hour <= 23. */
+struct reminder_config {
+	int    offsets[REMINDER_OFFSETS_MAX];
+	size_t noffsets;
+	int    hour;
+};
+
+/* One deadline as the schedule sees it.  Bit i of sent is set when
+ * rc->offsets[i] was already sent for this due date. */
+struct reminder_item {
+	time_t	 due;
+	int	 done;
+	unsigned sent;
+};
+
+/* Fills rc from the config values: offsets as "30,7,3,1,0" (NULL for the
+ * default), hour 0 to 23.  Returns 0, or -1 with a newly allocated reason
+ * in *cause; rc then holds the defaults. */
+int reminder_config_parse(struct reminder_config *rc, const char *offsets, int hour, char **cause);
+
+/* The local time at which the reminder offset days before due is due. */
+time_t reminder_time(time_t due, int offset, int hour);
+
+/* Writes the reminders_sent key of a deadline, "ID@YYYY-MM-DD" with the
+ * local due date, into key (at least REMINDER_KEY_MAX bytes).  Returns key. */
+char *reminder_key(const char *id, time_t due, char *key, size_t size);
+
+/* What a pass at now does for one deadline: returns the index into
+ * rc->offsets of the reminder to show, or -1 for none; *record gets the
+ * offsets (bit i for rc->offsets[i]) to record as sent together with it.
+ * Done deadlines and deadlines overdue by more than REMINDER_STALE_DAYS get
+ * nothing.  Offsets farther than one already sent are superseded: they are
+ * recorded (even when -1 is returned) but never shown. */
+int reminder_due(const struct reminder_config *rc, const struct reminder_item *it,
+		 time_t now, unsigned *record);
+
+/* The earliest reminder time strictly after now among items, or 0 when no
+ * reminder is scheduled. */
+time_t reminder_next(const struct reminder_config *rc, const struct reminder_item *items,
+		     size_t n, time_t now);
+
+/* Shows a reminder of d at now.  Returns 0 once it was shown, or -1 with a
+ * newly allocated reason in *cause. */
+typedef int (*reminder_deliver_fn)(void *ctx, const struct store_deadline *d, time_t now,
+				   char **cause);
+
+struct reminder_stats {
+	size_t sent;		/* notifications shown and recorded */
+	size_t pending;		/* due but not shown (delivery failed or off) */
+	size_t superseded;	/* recorded without being shown */
+	char  *delivery_error;	/* the first delivery failure, or NULL; the
+				   caller frees it (reminder_stats_release) */
+};
+
+/* One pass over the open deadlines of the store at now.  Each reminder is
+ * recorded only after deliver returned 0, in one transaction with the
+ * offsets it collapses.  After the first delivery failure nothing more is
+ * tried in this pass: the rest stays pending.  deliver NULL means
+ * notifications are off: nothing is shown and nothing recorded.  Returns 0,
+ * or -1 with *cause when the store failed; *stats is filled in either way. */
+int reminder_run(struct store *st, const struct reminder_config *rc, time_t now,
+		 reminder_deliver_fn deliver, void *ctx, struct reminder_stats *stats,
+		 char **cause);
+void reminder_stats_release(struct reminder_stats *stats);
+
+/* Sets *next to the next reminder time after now over the store's open
+ * deadlines (0 for none).  Returns 0, or -1 with *cause. */
+int reminder_next_in_store(struct store *st, const struct reminder_config *rc, time_t now,
+			   time_t *next, char **cause);
+
+#endif
