@@ -39,6 +39,7 @@ SERVER_SRC := $(filter-out server/main.c,$(wildcard server/*.c))
 DAEMON_SRC := $(filter-out daemon/main.c,$(wildcard daemon/*.c))
 TUI_SRC    := $(filter-out tui/main.c,$(wildcard tui/*.c))
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 
 obj = $(patsubst %.c,$(B)/%.o,$(1))
 
@@ -47,6 +48,8 @@ LIBSERVER := $(B)/libserver.a
 LIBDAEMON := $(B)/libdaemon.a
 LIBTUI    := $(B)/libtui.a
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+FUZZ_REPLAY := $(patsubst %,$(B)/tests/test_fuzz_%,$(FUZZ_NAMES))
+FUZZ_BINS := $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_NAMES))
 MO_FILES  := $(patsubst i18n/%.po,$(B)/locale/%/LC_MESSAGES/myna.mo,$(wildcard i18n/*.po))
 
 PROGRAMS := bin/myna bin/mynad bin/myna-bff
@@ -83,6 +86,20 @@ $(B)/tests/%: $(B)/tests/unit/%.o $(LIBTUI) $(LIBDAEMON) $(LIBSERVER) $(LIBMYNA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LIBS)
 
+# The fuzz harnesses: replayed over their corpora by make check, run under
+# libFuzzer (clang) by make fuzz.
+$(B)/tests/test_fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(LIBSERVER) $(LIBMYNA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS   = -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Ishared \
+                -DMYNA_LOCALEDIR='"$(LOCALEDIR)"' $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(SHARED_SRC) $(SERVER_SRC) $(B)/flags
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(SHARED_SRC) $(SERVER_SRC) $(LIBS)
+
 $(B)/locale/%/LC_MESSAGES/myna.mo: i18n/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
@@ -93,7 +110,11 @@ i18n/myna.pot: $(wildcard shared/*.c daemon/*.c tui/*.c server/*.c)
 deps:
 	@tools/deps
 
-tests: $(UNIT_BINS)
+tests: $(UNIT_BINS) $(FUZZ_REPLAY)
+
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@tools/fuzz $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 check: deps
 	@$(MAKE) --no-print-directory all tests
@@ -121,7 +142,7 @@ install: all
 clean:
 	rm -rf $(B) bin
 
-.PHONY: all deps tests check demo bench install clean FORCE
+.PHONY: all deps tests check demo bench fuzz install clean FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
