@@ -13,7 +13,7 @@ MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
 
-PKGS := ncursesw libcurl json-c sqlite3 libnotify libmicrohttpd libcrypto zlib
+PKGS := ncursesw libcurl json-c sqlite3 libnotify libmicrohttpd libcrypto zlib speech-dispatcher espeak-ng
 
 OPT := -O2 -g
 ifeq ($(SANITIZE),1)
@@ -29,7 +29,7 @@ ALL_CFLAGS  = -std=c17 -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -D_GNU_SO
               -DMYNA_LOCALEDIR='"$(LOCALEDIR)"' \
               $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 ALL_LDFLAGS = $(OPT) -Wl,--as-needed $(LDFLAGS)
-LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lmecab -lm
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 B := build
