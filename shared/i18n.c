@@ -18,8 +18,10 @@
 #define MYNA_LOCALEDIR "/usr/local/share/locale"
 #endif
 
-/* The language chosen by i18n_init ("" until then: follow the locale). */
+/* The language and variant chosen by i18n_init from the setting ("" when
+ * there is none: follow the locale). */
 static char i18n_language[3];
+static char i18n_chosen_variant[8];
 
 /* Returns 1 if dir holds a catalogue for the text domain, in any language. */
 static int i18n_has_catalogue(const char *dir)
@@ -77,21 +79,30 @@ static int i18n_ctype_utf8(void)
 	return cs != NULL && strcmp(cs, "UTF-8") == 0;
 }
 
-/* Sets LC_MESSAGES for language ("ja" or "en") and tells gettext to use it
- * even over a LANGUAGE from the environment. */
+/* Sets LC_MESSAGES for language ("ja", "ja-easy" or "en") and tells
+ * gettext to use it even over a LANGUAGE from the environment.  Plain
+ * Japanese is the catalogue with the modifier "easy" (ja@easy); gettext
+ * selects modified catalogues only through LANGUAGE, since no system has a
+ * locale named ja_JP.UTF-8@easy, and the ":ja" after it gives the ordinary
+ * Japanese text for any message the plain catalogue lacks. */
 static void i18n_set_language(const char *language)
 {
 	static const struct {
+		const char *name;
 		const char *lang;
+		const char *variant;
+		const char *gettext_language;
 		const char *locales[3];
 	} table[] = {
-	        {"ja", {"ja_JP.UTF-8", "ja_JP.utf8", "C.UTF-8"}},
-	        {"en", {"en_US.UTF-8", "en_US.utf8", "C.UTF-8"}},
+	        {"ja", "ja", "", "ja", {"ja_JP.UTF-8", "ja_JP.utf8", "C.UTF-8"}},
+	        {"ja-easy", "ja", "easy", "ja@easy:ja", {"ja_JP.UTF-8", "ja_JP.utf8", "C.UTF-8"}},
+	        {"ja@easy", "ja", "easy", "ja@easy:ja", {"ja_JP.UTF-8", "ja_JP.utf8", "C.UTF-8"}},
+	        {"en", "en", "", "en", {"en_US.UTF-8", "en_US.utf8", "C.UTF-8"}},
 	};
 	size_t i, j;
 
 	for (i = 0; i < sizeof table / sizeof table[0]; i++) {
-		if (strcmp(language, table[i].lang) != 0)
+		if (strcmp(language, table[i].name) != 0)
 			continue;
 		/* gettext ignores LANGUAGE in the C locale, so the messages
 		 * locale has to be set explicitly too. */
@@ -99,8 +110,10 @@ static void i18n_set_language(const char *language)
 			if (setlocale(LC_MESSAGES, table[i].locales[j]) != NULL)
 				break;
 		}
-		setenv("LANGUAGE", language, 1);
-		snprintf(i18n_language, sizeof i18n_language, "%s", language);
+		setenv("LANGUAGE", table[i].gettext_language, 1);
+		snprintf(i18n_language, sizeof i18n_language, "%s", table[i].lang);
+		snprintf(i18n_chosen_variant, sizeof i18n_chosen_variant, "%s",
+		         table[i].variant);
 		return;
 	}
 }
@@ -110,6 +123,7 @@ void i18n_init(const char *language)
 	char *dir;
 
 	i18n_language[0] = '\0';
+	i18n_chosen_variant[0] = '\0';
 	/* A locale the system does not have leaves "C"; LC_CTYPE is mended
 	 * below. */
 	setlocale(LC_ALL, "");
@@ -139,29 +153,62 @@ static const char *i18n_lang_of(const char *s)
 	return NULL;
 }
 
-const char *i18n_lang(void)
+/* Finds what decides the language of messages when no setting does: the
+ * first entry of LANGUAGE naming ja or en (gettext follows LANGUAGE first,
+ * so server text should too), else the messages locale.  Returns it, or
+ * NULL in the C locale, where messages are the English originals. */
+static const char *i18n_deciding_name(void)
 {
-	const char *loc, *language, *p, *l;
+	const char *loc, *language, *p;
 
-	if (i18n_language[0] != '\0')
-		return i18n_language;
 	loc = setlocale(LC_MESSAGES, NULL);
-	/* In the C locale messages are the English originals. */
 	if (loc == NULL || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0)
-		return "en";
-	/* Otherwise gettext follows LANGUAGE first, so server text should
-	 * too: the first entry that we have text for wins. */
+		return NULL;
 	language = getenv("LANGUAGE");
 	if (language != NULL) {
 		for (p = language; *p != '\0'; p++) {
 			if (p != language && p[-1] != ':')
 				continue;
-			if ((l = i18n_lang_of(p)) != NULL)
-				return l;
+			if (i18n_lang_of(p) != NULL)
+				return p;
 		}
 	}
-	l = i18n_lang_of(loc);
+	return loc;
+}
+
+const char *i18n_lang(void)
+{
+	const char *name, *l;
+
+	if (i18n_language[0] != '\0')
+		return i18n_language;
+	name = i18n_deciding_name();
+	if (name == NULL)
+		return "en";
+	l = i18n_lang_of(name);
 	return l != NULL ? l : "en";
+}
+
+const char *i18n_variant(void)
+{
+	const char *name, *l, *end, *at;
+
+	if (i18n_language[0] != '\0')
+		return i18n_chosen_variant;
+	name = i18n_deciding_name();
+	l = name != NULL ? i18n_lang_of(name) : NULL;
+	if (l == NULL || strcmp(l, "ja") != 0)
+		return "";
+	/* The modifier of this entry only: "ja_JP@easy:en" has it, "ja:x@easy"
+	 * does not. */
+	end = strchr(name, ':');
+	if (end == NULL)
+		end = name + strlen(name);
+	at = memchr(name, '@', (size_t)(end - name));
+	if (at != NULL && (size_t)(end - at - 1) == strlen("easy") &&
+	    strncmp(at + 1, "easy", strlen("easy")) == 0)
+		return "easy";
+	return "";
 }
 
 const char *i18n_pick(const char *ja, const char *en)

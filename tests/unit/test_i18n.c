@@ -1,7 +1,8 @@
 /*
  * Unit tests for shared/i18n.c: catalogue lookup, the language setting and
- * the environment, the UTF-8 LC_CTYPE, i18n_pick.  A small catalogue is
- * compiled with msgfmt into a temporary directory.
+ * the environment, plain Japanese (ja@easy) and its fallback to ja, the
+ * UTF-8 LC_CTYPE, i18n_pick.  Small catalogues are compiled with msgfmt into
+ * a temporary directory.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,33 +25,52 @@
 
 static char tmpdir[] = "/tmp/myna-test-i18n-XXXXXX";
 static char *localedir;
+/* Holds only the ja catalogue: plain Japanese must fall back to it. */
+static char *ja_only_dir;
 
 static const char test_po[] = "msgid \"\"\n"
                               "msgstr \"\"\n"
                               "\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
                               "\n"
                               "msgid \"Hello\"\n"
-                              "msgstr \"こんにちは\"\n";
+                              "msgstr \"こんにちは\"\n"
+                              "\n"
+                              "msgid \"Goodbye\"\n"
+                              "msgstr \"さようなら\"\n";
 
-/* Compiles the test catalogue into dir/ja/LC_MESSAGES/myna.mo. */
-static int make_catalogue(const char *dir)
+/* Plain Japanese lacks "Goodbye" on purpose. */
+static const char easy_po[] = "msgid \"\"\n"
+                              "msgstr \"\"\n"
+                              "\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
+                              "\n"
+                              "msgid \"Hello\"\n"
+                              "msgstr \"やあ\"\n";
+
+/* Compiles the catalogue text into dir/lang/LC_MESSAGES/myna.mo. */
+static int compile_catalogue(const char *dir, const char *lang, const char *text)
 {
-	char *po = xasprintf("%s/test.po", tmpdir);
+	char *po = xasprintf("%s/%s.po", tmpdir, lang);
 	char *cmd = xasprintf(
-	        "mkdir -p '%s/ja/LC_MESSAGES' && msgfmt -o '%s/ja/LC_MESSAGES/myna.mo' '%s'", dir,
-	        dir, po);
+	        "mkdir -p '%s/%s/LC_MESSAGES' && msgfmt -o '%s/%s/LC_MESSAGES/myna.mo' '%s'", dir,
+	        lang, dir, lang, po);
 	FILE *f = fopen(po, "w");
 	int rc = -1;
 
 	if (f == NULL)
 		goto out;
-	fputs(test_po, f);
+	fputs(text, f);
 	fclose(f);
 	rc = system(cmd) == 0 ? 0 : -1;
 out:
 	free(po);
 	free(cmd);
 	return rc;
+}
+
+/* Compiles the test catalogue into dir/ja/LC_MESSAGES/myna.mo. */
+static int make_catalogue(const char *dir)
+{
+	return compile_catalogue(dir, "ja", test_po);
 }
 
 static const char *const locale_vars[] = {
@@ -82,6 +102,8 @@ static void test_language_ja(void **state)
 	i18n_init("ja");
 	assert_string_equal(_("Hello"), "こんにちは");
 	assert_string_equal(_("Not in the catalogue"), "Not in the catalogue");
+	/* gettext("") would be the catalogue's header */
+	assert_string_equal(_(""), "");
 	assert_string_equal(i18n_lang(), "ja");
 	assert_true(ctype_is_utf8());
 	assert_string_equal(bindtextdomain("myna", NULL), localedir);
@@ -202,6 +224,98 @@ static void test_environment_c(void **state)
 	assert_true(ctype_is_utf8());
 }
 
+static void test_language_ja_easy(void **state)
+{
+	(void)state;
+	setenv("LANG", "en_US.UTF-8", 1);
+	setenv("LANGUAGE", "en", 1);
+	i18n_init("ja-easy");
+	assert_string_equal(_("Hello"), "やあ");
+	/* a message the plain catalogue lacks comes from ja */
+	assert_string_equal(_("Goodbye"), "さようなら");
+	assert_string_equal(_("Not in the catalogue"), "Not in the catalogue");
+	/* server text has only ja and en: plain Japanese reads ja */
+	assert_string_equal(i18n_lang(), "ja");
+	assert_string_equal(i18n_variant(), "easy");
+	assert_string_equal(i18n_pick("日本語", "English"), "日本語");
+	assert_true(ctype_is_utf8());
+
+	/* the catalogue's own name is accepted as well */
+	i18n_init("ja@easy");
+	assert_string_equal(_("Hello"), "やあ");
+	assert_string_equal(i18n_variant(), "easy");
+
+	/* and switching back leaves no trace of it */
+	i18n_init("ja");
+	assert_string_equal(_("Hello"), "こんにちは");
+	assert_string_equal(i18n_variant(), "");
+	i18n_init("en");
+	assert_string_equal(_("Hello"), "Hello");
+	assert_string_equal(i18n_lang(), "en");
+	assert_string_equal(i18n_variant(), "");
+}
+
+static void test_language_ja_easy_without_catalogue(void **state)
+{
+	(void)state;
+	/* an installation without the plain catalogue speaks ja */
+	setenv("MYNA_LOCALEDIR", ja_only_dir, 1);
+	setenv("LANG", "C", 1);
+	i18n_init("ja-easy");
+	assert_string_equal(_("Hello"), "こんにちは");
+	assert_string_equal(_("Goodbye"), "さようなら");
+	assert_string_equal(i18n_lang(), "ja");
+}
+
+static void test_environment_ja_easy(void **state)
+{
+	(void)state;
+	/* LANGUAGE selects the modified catalogue, as gettext does */
+	setenv("LANG", "ja_JP.UTF-8", 1);
+	setenv("LANGUAGE", "ja@easy:ja", 1);
+	i18n_init(NULL);
+	assert_string_equal(_("Hello"), "やあ");
+	assert_string_equal(_("Goodbye"), "さようなら");
+	assert_string_equal(i18n_lang(), "ja");
+	assert_string_equal(i18n_variant(), "easy");
+
+	setenv("LANG", "en_US.UTF-8", 1);
+	setenv("LANGUAGE", "fr:ja_JP@easy", 1);
+	i18n_init(NULL);
+	assert_string_equal(_("Hello"), "やあ");
+	assert_string_equal(i18n_variant(), "easy");
+
+	/* only the entry that decides counts */
+	setenv("LANGUAGE", "ja:ja@easy", 1);
+	i18n_init(NULL);
+	assert_string_equal(_("Hello"), "こんにちは");
+	assert_string_equal(i18n_variant(), "");
+	setenv("LANGUAGE", "en:ja@easy", 1);
+	i18n_init(NULL);
+	assert_string_equal(i18n_lang(), "en");
+	assert_string_equal(i18n_variant(), "");
+	setenv("LANGUAGE", "ja@easier", 1);
+	i18n_init(NULL);
+	assert_string_equal(i18n_variant(), "");
+
+	/* no variant in the C locale, where messages stay English */
+	setenv("LANG", "C", 1);
+	setenv("LANGUAGE", "ja@easy", 1);
+	i18n_init(NULL);
+	assert_string_equal(_("Hello"), "Hello");
+	assert_string_equal(i18n_variant(), "");
+
+	/* the setting beats the environment both ways */
+	setenv("LANG", "ja_JP.UTF-8", 1);
+	setenv("LANGUAGE", "ja@easy", 1);
+	i18n_init("ja");
+	assert_string_equal(_("Hello"), "こんにちは");
+	assert_string_equal(i18n_variant(), "");
+	i18n_init("en");
+	assert_string_equal(_("Hello"), "Hello");
+	assert_string_equal(i18n_variant(), "");
+}
+
 static void test_pick(void **state)
 {
 	(void)state;
@@ -281,7 +395,10 @@ static int setup(void **state)
 	if (mkdtemp(tmpdir) == NULL)
 		return -1;
 	localedir = xasprintf("%s/locale", tmpdir);
-	return make_catalogue(localedir);
+	ja_only_dir = xasprintf("%s/ja-only", tmpdir);
+	if (make_catalogue(ja_only_dir) != 0 || make_catalogue(localedir) != 0)
+		return -1;
+	return compile_catalogue(localedir, "ja@easy", easy_po);
 }
 
 static int teardown(void **state)
@@ -292,6 +409,7 @@ static int teardown(void **state)
 	(void)state;
 	free(cmd);
 	free(localedir);
+	free(ja_only_dir);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -306,6 +424,9 @@ int main(int argc, char **argv)
 	        cmocka_unit_test_setup(test_environment_en, reset_env),
 	        cmocka_unit_test_setup(test_environment_language_var, reset_env),
 	        cmocka_unit_test_setup(test_environment_c, reset_env),
+	        cmocka_unit_test_setup(test_language_ja_easy, reset_env),
+	        cmocka_unit_test_setup(test_language_ja_easy_without_catalogue, reset_env),
+	        cmocka_unit_test_setup(test_environment_ja_easy, reset_env),
 	        cmocka_unit_test_setup(test_pick, reset_env),
 	        cmocka_unit_test_setup(test_build_tree_catalogue, reset_env),
 	};
