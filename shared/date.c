@@ -192,6 +192,16 @@ char *date_distance(time_t t, time_t now)
 {
 	int days = date_days_until(t, now);
 
+	if (date_is_ja() && strcmp(i18n_variant(), "easy") == 0) {
+		/* Plain Japanese: words in kana, a verb instead of 超過. */
+		if (days == 0)
+			return xstrdup("きょう");
+		if (days == 1)
+			return xstrdup("あした");
+		if (days > 1)
+			return xasprintf("あと %d日", days);
+		return xasprintf("%d日 すぎました", -days);
+	}
 	if (date_is_ja()) {
 		if (days == 0)
 			return xstrdup("今日");

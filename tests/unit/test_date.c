@@ -299,6 +299,25 @@ static void test_human_ja(void **state)
 	}
 }
 
+static void test_human_easy(void **state)
+{
+	time_t now = parse_ok("2026-11-25T10:00:00+09:00");
+
+	(void)state;
+	i18n_init("ja-easy");
+	assert_string_equal(i18n_variant(), "easy");
+	check_human(parse_ok("2026-12-01T23:59:59+09:00"), now, "2026年12月1日（火）", "あと 6日",
+	            "2026年12月1日（火）・あと 6日");
+	check_human(parse_ok("2026-11-25T23:59:59+09:00"), now, "2026年11月25日（水）", "きょう",
+	            "2026年11月25日（水）・きょう");
+	check_human(parse_ok("2026-11-26T00:00:00+09:00"), now, "2026年11月26日（木）", "あした",
+	            "2026年11月26日（木）・あした");
+	check_human(parse_ok("2026-11-22T09:00:00+09:00"), now, "2026年11月22日（日）",
+	            "3日 すぎました", "2026年11月22日（日）・3日 すぎました");
+	i18n_init("ja");
+	assert_string_equal(i18n_variant(), "");
+}
+
 static void test_human_en(void **state)
 {
 	time_t now = parse_ok("2026-11-25T10:00:00+09:00");
@@ -366,6 +385,7 @@ int main(void)
 	        cmocka_unit_test(test_days_until_dst),
 	        cmocka_unit_test(test_day_start),
 	        cmocka_unit_test(test_human_ja),
+	        cmocka_unit_test(test_human_easy),
 	        cmocka_unit_test(test_human_en),
 	};
 
