@@ -128,6 +128,7 @@ ours() { sed -E 's/^[0-9]+\. .* — (due|期限|しめきり) /\1 /; s/^[0-9]+\.
 
 JA_DAY='20[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日（[日月火水木金土]）'
 JA_DIST='(今日|明日|あと[0-9]+日|[0-9]+日超過)'
+EASY_DIST='(きょう|あした|あと [0-9]+日|[0-9]+日 すぎました)'
 EN_DAY='(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [0-9]{1,2} [A-Z][a-z]{2} 20[0-9]{2}'
 
 # check_ja OUTPUT WHAT: OUTPUT is `myna list deadlines` in Japanese.
@@ -152,10 +153,10 @@ check_en() {
 check_easy() {
 	is "$2: the count line is plain Japanese" "$(head -n1 <<<"$1")" "しめきり ${nd}こ"
 	is "$2: every line has the date and the status in plain Japanese" \
-		"$(tail -n +2 <<<"$1" | grep -cE "^[0-9]+\. .+ — しめきり $JA_DAY・$JA_DIST — (まだ|しめきりが すぎた|おわった)（ID d-[0-9]+）\$")" "$nd"
+		"$(tail -n +2 <<<"$1" | grep -cE "^[0-9]+\. .+ — しめきり $JA_DAY・$EASY_DIST — (まだ|しめきりが すぎた|おわった)（ID d-[0-9]+）\$")" "$nd"
 	is "$2: overdue in plain words" "$(grep -c ' — しめきりが すぎた（ID ' <<<"$1")" "$nover"
 	is "$2: open in plain words" "$(grep -c ' — まだ（ID ' <<<"$1")" "$nopen"
-	is "$2: none of the harder words" "$(ours <<<"$1" | grep -cE '期限|未完了|件')" "0"
+	is "$2: none of the harder words" "$(ours <<<"$1" | grep -cE '期限|未完了|件|超過|今日|明日')" "0"
 	is "$2: no English word" "$(ours <<<"$1" | grep -oE '[A-Za-z]{3,}' | head -3)" ""
 }
 
