@@ -6,13 +6,13 @@
 
 #include "bff.h"
 #include "date.h"
-#include "db.h"
 #include "feed.h"
 #include "field.h"
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
 #include "municipality.h"
+#include "storage.h"
 #include "text.h"
 #include "user.h"
 #include "wire.h"
@@ -38,10 +38,12 @@ admin_db_failed(struct http_resp *resp, const char *what, const char *cause)
 static int
 admin_user_known(struct http_req *req, struct http_resp *resp, const char *user)
 {
+	struct storage_tx *tx = storage_begin(req->bff->storage, 0);
 	struct user u;
-	int found = 0;
+	int found = 0, rc = tx != NULL ? storage_user_get(tx, user, &u, &found) : -1;
 
-	if (user_get(req->bff->db, user, &u, &found) != 0) {
+	storage_rollback(tx);
+	if (rc != 0) {
 		admin_db_failed(resp, "user lookup", NULL);
 		return -1;
 	}
@@ -72,7 +74,9 @@ admin_user_post(struct http_req *req, struct http_resp *resp)
 {
 	static const char *const fields[] = {"id", "municipality", "name", NULL};
 	json_object *body = NULL;
+	struct storage_tx *tx;
 	char *id = NULL, *municipality = NULL, *name = NULL;
+	int exists = 0;
 
 	if (http_json_body(req, resp, &body) != 0 || field_known(body, fields, resp) != 0 ||
 	    field_string(body, "id", 1, USER_ID_MAX * 3, 0, &id, resp) != 0 ||
@@ -87,17 +91,18 @@ admin_user_post(struct http_req *req, struct http_resp *resp)
 	}
 	if (admin_municipality_ok(resp, municipality) != 0)
 		goto out;
-	switch (user_add(req->bff->db, id, municipality, name)) {
-	case USER_ADDED:
-		admin_created(resp, id);
-		break;
-	case USER_EXISTS:
-		http_problem(resp, 409, "Conflict", _("The user \"%s\" exists already."), id);
-		break;
-	case USER_ERROR:
+	tx = storage_begin(req->bff->storage, 1);
+	if (tx == NULL || storage_user_add(tx, id, municipality, name, time(NULL), &exists) != 0) {
+		storage_rollback(tx);
 		admin_db_failed(resp, "user add", NULL);
-		break;
+		goto out;
 	}
+	if (storage_commit(tx) != 0)
+		admin_db_failed(resp, "user add", NULL);
+	else if (exists)
+		http_problem(resp, 409, "Conflict", _("The user \"%s\" exists already."), id);
+	else
+		admin_created(resp, id);
 out:
 	json_object_put(body);
 	free(id);
@@ -172,7 +177,7 @@ admin_notice_post(struct http_req *req, struct http_resp *resp)
 		goto out;
 	aud.user = user;
 	aud.municipality = municipality;
-	if (feed_notice_add(req->bff->db, &aud, &n, &id, &cause) != 0) {
+	if (feed_notice_add(req->bff->storage, &aud, &n, &id, &cause) != 0) {
 		admin_db_failed(resp, "notice add", cause);
 		goto out;
 	}
@@ -228,7 +233,7 @@ admin_deadline_post(struct http_req *req, struct http_resp *resp)
 	}
 	/* Stored in the server's time zone, as every time in the feed. */
 	d.due = date_format(t, formatted, sizeof formatted);
-	if (feed_deadline_add(req->bff->db, user, &d, &id, &cause) != 0) {
+	if (feed_deadline_add(req->bff->storage, user, &d, &id, &cause) != 0) {
 		d.due = NULL;
 		admin_db_failed(resp, "deadline add", cause);
 		goto out;
@@ -256,7 +261,7 @@ admin_delete(struct http_req *req, struct http_resp *resp, const char *type)
 		http_problem(resp, 404, "Not Found", "%s", _("There is no item with this id."));
 		return;
 	}
-	if (feed_delete(req->bff->db, type, id, &found) != 0) {
+	if (feed_delete(req->bff->storage, type, id, &found) != 0) {
 		admin_db_failed(resp, "delete", NULL);
 		return;
 	}
@@ -279,4 +284,48 @@ void
 admin_deadline_delete(struct http_req *req, struct http_resp *resp)
 {
 	admin_delete(req, resp, "deadline");
+}
+
+int
+admin_maintain(struct bff *bff, long long *removed)
+{
+	time_t now = time(NULL);
+	struct storage_tx *tx = storage_begin(bff->storage, 1);
+
+	*removed = 0;
+	if (tx == NULL || storage_feed_compact(tx, now - bff->tombstone_retention, removed) != 0 ||
+	    storage_token_purge(tx, now) != 0 || storage_device_purge(tx, now - 3600) != 0 ||
+	    storage_idem_purge(tx, now - BFF_IDEMPOTENCY_RETENTION) != 0) {
+		storage_rollback(tx);
+		return -1;
+	}
+	if (storage_commit(tx) != 0)
+		return -1;
+	if (*removed > 0) {
+		log_info("maintenance: removed %lld tombstones", *removed);
+		if (bff->tips != NULL && feed_tips_load(bff->tips, bff->storage) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+admin_compact_post(struct http_req *req, struct http_resp *resp)
+{
+	static const char *const fields[] = {NULL};
+	json_object *body = NULL, *o;
+	long long removed = 0;
+
+	if (req->body_len > 0 &&
+	    (http_json_body(req, resp, &body) != 0 || field_known(body, fields, resp) != 0))
+		goto out;
+	if (admin_maintain(req->bff, &removed) != 0) {
+		admin_db_failed(resp, "maintenance", NULL);
+		goto out;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "tombstones_removed", json_object_new_int64(removed));
+	http_json(resp, 200, o);
+out:
+	json_object_put(body);
 }

@@ -21,4 +21,16 @@ void admin_notice_delete(struct http_req *req, struct http_resp *resp);
 void admin_deadline_post(struct http_req *req, struct http_resp *resp);
 void admin_deadline_delete(struct http_req *req, struct http_resp *resp);
 
+/* POST /v1/admin/compact: runs the maintenance now. */
+void admin_compact_post(struct http_req *req, struct http_resp *resp);
+
+struct bff;
+
+/* The maintenance, also run every BFF_MAINTENANCE_INTERVAL seconds:
+ * removes tombstones older than bff->tombstone_retention (raising the
+ * horizon, so older cursors get 410), expired tokens and device codes,
+ * and idempotency keys older than BFF_IDEMPOTENCY_RETENTION.  Sets
+ * *removed to the tombstones removed.  Returns 0 or -1. */
+int admin_maintain(struct bff *bff, long long *removed);
+
 #endif

@@ -1,25 +1,23 @@
 #include "auth.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
 #include "bff.h"
-#include "db.h"
 #include "field.h"
 #include "form.h"
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
+#include "storage.h"
 #include "token.h"
 #include "user.h"
-
-/* device_codes.state */
-enum { DEVICE_PENDING, DEVICE_APPROVED, DEVICE_DENIED, DEVICE_CONSUMED };
-/* tokens.kind */
-enum { TOKEN_ACCESS, TOKEN_REFRESH };
 
 #define AUTH_SLOW_DOWN_STEP 5 /* seconds added by slow_down (RFC 8628 3.5) */
 #define AUTH_DEVICE_KEEP                                                                           \
@@ -28,6 +26,101 @@ enum { TOKEN_ACCESS, TOKEN_REFRESH };
 #define AUTH_USER_CODE_TRIES 8
 
 #define AUTH_GRANT_DEVICE "urn:ietf:params:oauth:grant-type:device_code"
+
+struct auth_cached {
+	unsigned char hash[TOKEN_HASH_LEN];
+	unsigned long gen; /* 0: empty */
+	time_t expires;
+	struct user user;
+};
+
+#define AUTH_CACHE_LOCKS 16
+
+struct auth_cache {
+	atomic_ulong gen; /* raised by every revocation */
+	size_t nslots;
+	struct auth_cached *slots;
+	pthread_mutex_t locks[AUTH_CACHE_LOCKS];
+};
+
+struct auth_cache *
+auth_cache_new(size_t slots)
+{
+	struct auth_cache *c = xcalloc(1, sizeof *c);
+	size_t i;
+
+	atomic_init(&c->gen, 1);
+	c->nslots = slots > 0 ? slots : 1;
+	c->slots = xcalloc(c->nslots, sizeof *c->slots);
+	for (i = 0; i < AUTH_CACHE_LOCKS; i++)
+		pthread_mutex_init(&c->locks[i], NULL);
+	return c;
+}
+
+void
+auth_cache_free(struct auth_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < AUTH_CACHE_LOCKS; i++)
+		pthread_mutex_destroy(&c->locks[i]);
+	free(c->slots);
+	free(c);
+}
+
+/* The slot of a hash: its first bytes are as random as any. */
+static size_t
+auth_cache_slot(const struct auth_cache *c, const unsigned char *hash)
+{
+	uint64_t v;
+
+	memcpy(&v, hash, sizeof v);
+	return (size_t)(v % c->nslots);
+}
+
+/* Looks hash up; 1 and *out when it is cached, current and not expired. */
+static int
+auth_cache_get(struct auth_cache *c, const unsigned char *hash, time_t now, struct user *out)
+{
+	size_t i = auth_cache_slot(c, hash);
+	pthread_mutex_t *lock = &c->locks[i % AUTH_CACHE_LOCKS];
+	int hit;
+
+	pthread_mutex_lock(lock);
+	hit = c->slots[i].gen == atomic_load(&c->gen) && c->slots[i].expires > now &&
+	      memcmp(c->slots[i].hash, hash, TOKEN_HASH_LEN) == 0;
+	if (hit)
+		*out = c->slots[i].user;
+	pthread_mutex_unlock(lock);
+	return hit;
+}
+
+/* Keeps a token found valid; gen is the generation read before the
+ * storage was asked, so that a revocation in between wins. */
+static void
+auth_cache_put(struct auth_cache *c, const unsigned char *hash, unsigned long gen, time_t expires,
+               const struct user *u)
+{
+	size_t i = auth_cache_slot(c, hash);
+	pthread_mutex_t *lock = &c->locks[i % AUTH_CACHE_LOCKS];
+
+	pthread_mutex_lock(lock);
+	memcpy(c->slots[i].hash, hash, TOKEN_HASH_LEN);
+	c->slots[i].gen = gen;
+	c->slots[i].expires = expires;
+	c->slots[i].user = *u;
+	pthread_mutex_unlock(lock);
+}
+
+/* Forgets every cached token (after a revocation has committed). */
+static void
+auth_cache_forget(struct auth_cache *c)
+{
+	if (c != NULL)
+		atomic_fetch_add(&c->gen, 1);
+}
 
 int
 auth_user_code_new(char *out)
@@ -101,9 +194,8 @@ auth_error(struct http_resp *resp, int status, const char *error, const char *de
 }
 
 static void
-auth_db_failed(struct http_resp *resp, struct db *db, const char *what)
+auth_db_failed(struct http_resp *resp)
 {
-	log_error("%s: %s", what, db_error(db));
 	http_problem(resp, 500, "Internal Server Error", "%s",
 	             _("The database failed; try again later."));
 }
@@ -130,45 +222,29 @@ auth_form(struct http_req *req, struct http_resp *resp, struct form *f)
 }
 
 /* Issues an access and a refresh token for user in family and writes the
- * token response.  Runs inside the caller's transaction.  Returns 0 or -1. */
+ * token response, inside the caller's unit of work.  Returns 0 or -1. */
 static int
-auth_issue(struct db *db, const char *user, const unsigned char *family, time_t now,
-           json_object **out)
+auth_issue(struct bff *bff, struct storage_tx *tx, const char *user, const unsigned char *family,
+           time_t now, json_object **out)
 {
-	static const char *const ins = "INSERT INTO tokens (hash, kind, user_id, family, expires) "
-	                               "VALUES (?1, ?2, ?3, ?4, ?5)";
 	char access[TOKEN_LEN + 1], refresh[TOKEN_LEN + 1];
 	unsigned char hash[TOKEN_HASH_LEN];
-	const char *tok[2] = {access, refresh};
-	const long life[2] = {BFF_ACCESS_EXPIRY, BFF_REFRESH_EXPIRY};
-	sqlite3_stmt *st;
 	json_object *o;
-	int k;
 
 	*out = NULL;
-	st = db_stmt(db, "DELETE FROM tokens WHERE expires <= ?1");
-	if (st == NULL || sqlite3_bind_int64(st, 1, (sqlite3_int64)now) != SQLITE_OK ||
-	    db_done(st) != 0)
+	if (storage_token_purge(tx, now) != 0 || token_new(access) != 0 || token_new(refresh) != 0)
 		return -1;
-	if (token_new(access) != 0 || token_new(refresh) != 0)
+	if (token_hash(access, TOKEN_LEN, hash) != 0 ||
+	    storage_token_add(tx, hash, STORAGE_TOKEN_ACCESS, user, family,
+	                      now + bff->access_expiry) != 0 ||
+	    token_hash(refresh, TOKEN_LEN, hash) != 0 ||
+	    storage_token_add(tx, hash, STORAGE_TOKEN_REFRESH, user, family,
+	                      now + BFF_REFRESH_EXPIRY) != 0)
 		return -1;
-	for (k = 0; k < 2; k++) {
-		if (token_hash(tok[k], TOKEN_LEN, hash) != 0)
-			return -1;
-		st = db_stmt(db, ins);
-		if (st == NULL ||
-		    sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_LEN, SQLITE_TRANSIENT) != SQLITE_OK ||
-		    sqlite3_bind_int(st, 2, k == 0 ? TOKEN_ACCESS : TOKEN_REFRESH) != SQLITE_OK ||
-		    db_bind_text(st, 3, user) != 0 ||
-		    sqlite3_bind_blob(st, 4, family, TOKEN_BYTES, SQLITE_TRANSIENT) != SQLITE_OK ||
-		    sqlite3_bind_int64(st, 5, (sqlite3_int64)(now + life[k])) != SQLITE_OK ||
-		    db_done(st) != 0)
-			return -1;
-	}
 	o = json_object_new_object();
 	json_object_object_add(o, "access_token", json_object_new_string(access));
 	json_object_object_add(o, "token_type", json_object_new_string("Bearer"));
-	json_object_object_add(o, "expires_in", json_object_new_int64(BFF_ACCESS_EXPIRY));
+	json_object_object_add(o, "expires_in", json_object_new_int64(bff->access_expiry));
 	json_object_object_add(o, "refresh_token", json_object_new_string(refresh));
 	*out = o;
 	return 0;
@@ -178,15 +254,14 @@ void
 auth_device_code(struct http_req *req, struct http_resp *resp)
 {
 	struct bff *bff = req->bff;
-	struct db *db = bff->db;
 	char device[TOKEN_LEN + 1], user_code[AUTH_USER_CODE_LEN + 1];
 	unsigned char hash[TOKEN_HASH_LEN];
 	time_t now = time(NULL);
+	struct storage_tx *tx = NULL;
 	struct form f;
-	sqlite3_stmt *st;
 	json_object *o;
 	char *uri;
-	int tries, rc = SQLITE_ERROR;
+	int tries, clash = 1;
 
 	if (auth_form(req, resp, &f) != 0)
 		goto out;
@@ -195,40 +270,26 @@ auth_device_code(struct http_req *req, struct http_resp *resp)
 		             _("No random numbers were available."));
 		goto out;
 	}
-	db_lock(db);
-	st = db_stmt(db, "DELETE FROM device_codes WHERE expires <= ?1");
-	if (st == NULL ||
-	    sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - AUTH_DEVICE_KEEP)) != SQLITE_OK ||
-	    db_done(st) != 0) {
-		auth_db_failed(resp, db, "device code purge");
-		db_unlock(db);
-		goto out;
-	}
+	tx = storage_begin(bff->storage, 1);
+	if (tx == NULL || storage_device_purge(tx, now - AUTH_DEVICE_KEEP) != 0)
+		goto dbfail;
 	/* A clash of user codes is unlikely (20^8 codes) but possible. */
-	for (tries = 0; tries < AUTH_USER_CODE_TRIES; tries++) {
+	for (tries = 0; clash && tries < AUTH_USER_CODE_TRIES; tries++) {
 		if (auth_user_code_new(user_code) != 0)
-			break;
-		st = db_stmt(db,
-		             "INSERT INTO device_codes (code_hash, user_code, expires, interval) "
-		             "VALUES (?1, ?2, ?3, ?4)");
-		if (st == NULL ||
-		    sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_LEN, SQLITE_TRANSIENT) != SQLITE_OK ||
-		    db_bind_text(st, 2, user_code) != 0 ||
-		    sqlite3_bind_int64(st, 3, (sqlite3_int64)(now + bff->device_expiry)) !=
-		            SQLITE_OK ||
-		    sqlite3_bind_int64(st, 4, bff->device_interval) != SQLITE_OK)
-			break;
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_CONSTRAINT)
-			break;
+			goto dbfail;
+		if (storage_device_add(tx, hash, user_code, now + bff->device_expiry,
+		                       bff->device_interval, &clash) != 0)
+			goto dbfail;
 	}
-	if (rc != SQLITE_DONE) {
-		auth_db_failed(resp, db, "device code insert");
-		db_unlock(db);
-		goto out;
+	if (clash) {
+		log_error("device code: no free user code after %d tries", AUTH_USER_CODE_TRIES);
+		goto dbfail;
 	}
-	db_unlock(db);
+	if (storage_commit(tx) != 0) {
+		tx = NULL;
+		goto dbfail;
+	}
+	tx = NULL;
 
 	o = json_object_new_object();
 	json_object_object_add(o, "device_code", json_object_new_string(device));
@@ -242,7 +303,11 @@ auth_device_code(struct http_req *req, struct http_resp *resp)
 	json_object_object_add(o, "expires_in", json_object_new_int64(bff->device_expiry));
 	json_object_object_add(o, "interval", json_object_new_int64(bff->device_interval));
 	http_json(resp, 200, o);
+	goto out;
+dbfail:
+	auth_db_failed(resp);
 out:
+	storage_rollback(tx);
 	form_release(&f);
 }
 
@@ -250,16 +315,13 @@ out:
 static void
 auth_token_device(struct bff *bff, const char *code, struct http_resp *resp)
 {
-	struct db *db = bff->db;
 	unsigned char hash[TOKEN_HASH_LEN];
 	time_t now = time(NULL);
 	long long now_ms = auth_now_ms();
-	sqlite3_stmt *st;
+	struct storage_tx *tx = NULL;
+	struct storage_device d;
 	json_object *o = NULL;
-	long long id, last_poll = -1, interval;
-	char *user = NULL;
-	time_t expires;
-	int state, rc;
+	int found = 0, state;
 
 	if (code == NULL || *code == '\0') {
 		auth_error(resp, 400, "invalid_request",
@@ -270,71 +332,44 @@ auth_token_device(struct bff *bff, const char *code, struct http_resp *resp)
 		http_problem(resp, 500, "Internal Server Error", "%s", _("Hashing failed."));
 		return;
 	}
-	db_lock(db);
-	if (db_begin(db) != 0)
+	tx = storage_begin(bff->storage, 1);
+	if (tx == NULL || storage_device_by_hash(tx, hash, &d, &found) != 0)
 		goto dbfail;
-	st = db_stmt(db, "SELECT id, expires, interval, last_poll_ms, user_id, state, code_hash "
-	                 "FROM device_codes WHERE code_hash = ?1");
-	if (st == NULL ||
-	    sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_LEN, SQLITE_TRANSIENT) != SQLITE_OK)
-		goto dbfail;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
+	if (!found) {
 		auth_error(resp, 400, "invalid_grant", _("The device code is unknown."));
 		goto out;
 	}
-	if (rc != SQLITE_ROW)
-		goto dbfail;
-	if (sqlite3_column_bytes(st, 6) != TOKEN_HASH_LEN ||
-	    !token_hash_equal(sqlite3_column_blob(st, 6), hash)) {
-		auth_error(resp, 400, "invalid_grant", _("The device code is unknown."));
-		goto out;
-	}
-	id = sqlite3_column_int64(st, 0);
-	expires = (time_t)sqlite3_column_int64(st, 1);
-	interval = sqlite3_column_int64(st, 2);
-	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-		last_poll = sqlite3_column_int64(st, 3);
-	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-		user = xstrdup((const char *)sqlite3_column_text(st, 4));
-	state = sqlite3_column_int(st, 5);
-	sqlite3_reset(st);
-
-	if (state == DEVICE_CONSUMED) {
+	state = d.state;
+	if (state == STORAGE_DEVICE_CONSUMED) {
 		auth_error(resp, 400, "invalid_grant",
 		           _("The device code has been used already; start the sign-in again."));
 		goto out;
 	}
-	if (now >= expires) {
+	if (now >= d.expires) {
 		auth_error(resp, 400, "expired_token",
 		           _("The device code has expired; start the sign-in again."));
 		goto out;
 	}
-	if (state == DEVICE_DENIED) {
+	if (state == STORAGE_DEVICE_DENIED) {
 		auth_error(resp, 400, "access_denied", _("The sign-in was refused."));
 		goto out;
 	}
-	if (last_poll >= 0 && now_ms - last_poll < interval * 1000) {
-		st = db_stmt(db,
-		             "UPDATE device_codes SET interval = interval + ?2, last_poll_ms = ?3 "
-		             "WHERE id = ?1");
-		if (st == NULL || sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
-		    sqlite3_bind_int(st, 2, AUTH_SLOW_DOWN_STEP) != SQLITE_OK ||
-		    sqlite3_bind_int64(st, 3, now_ms) != SQLITE_OK || db_done(st) != 0)
+	if (d.last_poll_ms >= 0 && now_ms - d.last_poll_ms < d.interval * 1000) {
+		d.interval += AUTH_SLOW_DOWN_STEP;
+		d.last_poll_ms = now_ms;
+		if (storage_device_update(tx, &d) != 0)
 			goto dbfail;
 		auth_error(
 		        resp, 400, "slow_down",
 		        _("Polled faster than the interval; wait 5 seconds longer between polls."));
 		goto commit;
 	}
-	st = db_stmt(db, "UPDATE device_codes SET last_poll_ms = ?2, state = ?3 WHERE id = ?1");
-	if (st == NULL || sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 2, now_ms) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 3, state == DEVICE_APPROVED ? DEVICE_CONSUMED : state) !=
-	            SQLITE_OK ||
-	    db_done(st) != 0)
+	d.last_poll_ms = now_ms;
+	if (state == STORAGE_DEVICE_APPROVED)
+		d.state = STORAGE_DEVICE_CONSUMED;
+	if (storage_device_update(tx, &d) != 0)
 		goto dbfail;
-	if (state == DEVICE_PENDING || user == NULL) {
+	if (state == STORAGE_DEVICE_PENDING || d.user[0] == '\0') {
 		auth_error(resp, 400, "authorization_pending",
 		           _("The sign-in has not been approved yet."));
 		goto commit;
@@ -343,40 +378,40 @@ auth_token_device(struct bff *bff, const char *code, struct http_resp *resp)
 		unsigned char family[TOKEN_BYTES];
 
 		if (token_random(family, sizeof family) != 0 ||
-		    auth_issue(db, user, family, now, &o) != 0)
+		    auth_issue(bff, tx, d.user, family, now, &o) != 0)
 			goto dbfail;
 	}
 commit:
-	if (db_commit(db) != 0)
+	if (storage_commit(tx) != 0) {
+		tx = NULL;
 		goto dbfail;
+	}
+	tx = NULL;
 	if (o != NULL) {
 		http_json(resp, 200, o);
 		o = NULL;
 		http_header(resp, "Pragma", "no-cache");
-		log_info("signed in user=%s", user);
+		log_info("signed in user=%s", d.user);
 	}
 	goto out;
 dbfail:
-	auth_db_failed(resp, db, "device token");
+	auth_db_failed(resp);
 out:
 	json_object_put(o);
-	db_rollback(db);
-	db_unlock(db);
-	free(user);
+	storage_rollback(tx);
 }
 
 /* grant_type=refresh_token, with rotation and reuse detection. */
 static void
 auth_token_refresh(struct bff *bff, const char *refresh, struct http_resp *resp)
 {
-	struct db *db = bff->db;
-	unsigned char hash[TOKEN_HASH_LEN], family[TOKEN_BYTES];
+	unsigned char hash[TOKEN_HASH_LEN];
 	time_t now = time(NULL);
-	sqlite3_stmt *st;
+	struct storage_tx *tx = NULL;
+	struct storage_token t;
 	json_object *o = NULL;
-	char *user = NULL;
-	time_t expires;
-	int used, rc;
+	long long n = 0;
+	int found = 0;
 
 	if (refresh == NULL || *refresh == '\0') {
 		auth_error(resp, 400, "invalid_request",
@@ -387,72 +422,52 @@ auth_token_refresh(struct bff *bff, const char *refresh, struct http_resp *resp)
 		http_problem(resp, 500, "Internal Server Error", "%s", _("Hashing failed."));
 		return;
 	}
-	db_lock(db);
-	if (db_begin(db) != 0)
+	tx = storage_begin(bff->storage, 1);
+	if (tx == NULL || storage_token_get(tx, hash, STORAGE_TOKEN_REFRESH, &t, &found) != 0)
 		goto dbfail;
-	st = db_stmt(db, "SELECT user_id, family, expires, used, hash FROM tokens "
-	                 "WHERE hash = ?1 AND kind = ?2");
-	if (st == NULL ||
-	    sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_LEN, SQLITE_TRANSIENT) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 2, TOKEN_REFRESH) != SQLITE_OK)
-		goto dbfail;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
+	if (!found) {
 		auth_error(resp, 400, "invalid_grant",
 		           _("The refresh token is unknown or has expired; sign in again."));
 		goto out;
 	}
-	if (rc != SQLITE_ROW)
-		goto dbfail;
-	if (sqlite3_column_bytes(st, 4) != TOKEN_HASH_LEN ||
-	    !token_hash_equal(sqlite3_column_blob(st, 4), hash) ||
-	    sqlite3_column_bytes(st, 1) != TOKEN_BYTES) {
-		auth_error(resp, 400, "invalid_grant",
-		           _("The refresh token is unknown or has expired; sign in again."));
-		goto out;
-	}
-	user = xstrdup((const char *)sqlite3_column_text(st, 0));
-	memcpy(family, sqlite3_column_blob(st, 1), TOKEN_BYTES);
-	expires = (time_t)sqlite3_column_int64(st, 2);
-	used = sqlite3_column_int(st, 3);
-	sqlite3_reset(st);
-
-	if (used) {
+	if (t.used) {
 		/* Someone holds a copy of a spent token: end the whole sign-in. */
-		st = db_stmt(db, "DELETE FROM tokens WHERE family = ?1");
-		if (st == NULL ||
-		    sqlite3_bind_blob(st, 1, family, TOKEN_BYTES, SQLITE_TRANSIENT) != SQLITE_OK ||
-		    db_done(st) != 0 || db_commit(db) != 0)
+		if (storage_token_delete_family(tx, t.family, &n) != 0)
 			goto dbfail;
-		log_warn("a spent refresh token was used again; signed out user=%s", user);
+		if (storage_commit(tx) != 0) {
+			tx = NULL;
+			goto dbfail;
+		}
+		tx = NULL;
+		auth_cache_forget(bff->tokens);
+		log_warn("a spent refresh token was used again; signed out user=%s", t.user);
 		auth_error(resp, 400, "invalid_grant",
 		           _("The refresh token was used already; for safety every session of this "
 		             "sign-in has ended. Sign in again."));
 		goto out;
 	}
-	if (now >= expires) {
+	if (now >= t.expires) {
 		auth_error(resp, 400, "invalid_grant",
 		           _("The refresh token is unknown or has expired; sign in again."));
 		goto out;
 	}
-	st = db_stmt(db, "UPDATE tokens SET used = 1 WHERE hash = ?1");
-	if (st == NULL ||
-	    sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_LEN, SQLITE_TRANSIENT) != SQLITE_OK ||
-	    db_done(st) != 0)
+	if (storage_token_mark_used(tx, hash) != 0 ||
+	    auth_issue(bff, tx, t.user, t.family, now, &o) != 0)
 		goto dbfail;
-	if (auth_issue(db, user, family, now, &o) != 0 || db_commit(db) != 0)
+	if (storage_commit(tx) != 0) {
+		tx = NULL;
 		goto dbfail;
+	}
+	tx = NULL;
 	http_json(resp, 200, o);
 	o = NULL;
 	http_header(resp, "Pragma", "no-cache");
 	goto out;
 dbfail:
-	auth_db_failed(resp, db, "refresh");
+	auth_db_failed(resp);
 out:
 	json_object_put(o);
-	db_rollback(db);
-	db_unlock(db);
-	free(user);
+	storage_rollback(tx);
 }
 
 void
@@ -477,55 +492,110 @@ out:
 	form_release(&f);
 }
 
+void
+auth_revoke(struct http_req *req, struct http_resp *resp)
+{
+	static const enum storage_token_kind kinds[2] = {STORAGE_TOKEN_ACCESS,
+	                                                 STORAGE_TOKEN_REFRESH};
+	unsigned char hash[TOKEN_HASH_LEN];
+	struct storage_tx *tx = NULL;
+	struct storage_token t;
+	const char *token, *hint;
+	long long n = 0;
+	struct form f;
+	int k, first = 0, found = 0;
+
+	if (auth_form(req, resp, &f) != 0)
+		goto out;
+	token = form_get(&f, "token");
+	hint = form_get(&f, "token_type_hint");
+	if (token == NULL || *token == '\0') {
+		auth_error(resp, 400, "invalid_request", _("The token parameter is missing."));
+		goto out;
+	}
+	/* RFC 7009 section 2.1: the hint says where to look first; an
+	 * unknown hint is no error. */
+	if (hint != NULL && strcmp(hint, "refresh_token") == 0)
+		first = 1;
+	if (strlen(token) <= TOKEN_MAX) {
+		if (token_hash(token, strlen(token), hash) != 0) {
+			auth_db_failed(resp);
+			goto out;
+		}
+		tx = storage_begin(req->bff->storage, 1);
+		if (tx == NULL)
+			goto dbfail;
+		for (k = 0; k < 2 && !found; k++)
+			if (storage_token_get(tx, hash, kinds[(first + k) % 2], &t, &found) != 0)
+				goto dbfail;
+		if (found && kinds[(first + k - 1) % 2] == STORAGE_TOKEN_REFRESH) {
+			/* A refresh token ends its whole sign-in, as RFC 7009
+			 * section 2.1 asks: every access token it gave too. */
+			if (storage_token_delete_family(tx, t.family, &n) != 0)
+				goto dbfail;
+		} else if (found && storage_token_delete(tx, hash, &n) != 0) {
+			goto dbfail;
+		}
+		if (storage_commit(tx) != 0) {
+			tx = NULL;
+			goto dbfail;
+		}
+		tx = NULL;
+		if (found) {
+			auth_cache_forget(req->bff->tokens);
+			log_info("revoked %lld token%s of user=%s", n, n == 1 ? "" : "s", t.user);
+		}
+	}
+	/* Unknown and invalid tokens are answered the same (section 2.2). */
+	resp->status = 200;
+	http_header(resp, "Pragma", "no-cache");
+	goto out;
+dbfail:
+	auth_db_failed(resp);
+out:
+	storage_rollback(tx);
+	form_release(&f);
+}
+
 enum auth_decide
 auth_device_decide(struct bff *bff, const char *user_code, const char *user_id, int approve)
 {
-	struct db *db = bff->db;
 	enum auth_decide ret = AUTH_DECIDE_ERROR;
 	char code[AUTH_USER_CODE_LEN + 1];
+	struct storage_tx *tx = NULL;
+	struct storage_device d;
 	struct user u;
-	sqlite3_stmt *st;
-	long long id;
-	int rc, found = 0;
+	int found = 0;
 
 	if (auth_user_code_normalize(user_code, code) != 0)
 		return AUTH_DECIDE_NO_CODE;
-	db_lock(db);
-	st = db_stmt(db, "SELECT id, expires, state FROM device_codes WHERE user_code = ?1");
-	if (st == NULL || db_bind_text(st, 1, code) != 0)
+	tx = storage_begin(bff->storage, 1);
+	if (tx == NULL || storage_device_by_user_code(tx, code, &d, &found) != 0)
 		goto out;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE ||
-	    (rc == SQLITE_ROW && sqlite3_column_int64(st, 1) <= (sqlite3_int64)time(NULL))) {
+	if (!found || d.expires <= time(NULL)) {
 		ret = AUTH_DECIDE_NO_CODE;
 		goto out;
 	}
-	if (rc != SQLITE_ROW)
-		goto out;
-	id = sqlite3_column_int64(st, 0);
-	if (sqlite3_column_int(st, 2) != DEVICE_PENDING) {
+	if (d.state != STORAGE_DEVICE_PENDING) {
 		ret = AUTH_DECIDE_DONE;
 		goto out;
 	}
-	sqlite3_reset(st);
 	if (approve) {
-		if (user_get_locked(db, user_id, &u, &found) != 0)
+		if (storage_user_get(tx, user_id, &u, &found) != 0)
 			goto out;
 		if (!found) {
 			ret = AUTH_DECIDE_NO_USER;
 			goto out;
 		}
+		memcpy(d.user, u.id, sizeof d.user);
 	}
-	st = db_stmt(db, "UPDATE device_codes SET state = ?2, user_id = ?3 WHERE id = ?1");
-	if (st == NULL || sqlite3_bind_int64(st, 1, id) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 2, approve ? DEVICE_APPROVED : DEVICE_DENIED) != SQLITE_OK ||
-	    db_bind_text(st, 3, approve ? u.id : NULL) != 0 || db_done(st) != 0)
+	d.state = approve ? STORAGE_DEVICE_APPROVED : STORAGE_DEVICE_DENIED;
+	if (storage_device_update(tx, &d) != 0)
 		goto out;
-	ret = AUTH_DECIDE_OK;
+	ret = storage_commit(tx) == 0 ? AUTH_DECIDE_OK : AUTH_DECIDE_ERROR;
+	tx = NULL;
 out:
-	if (ret == AUTH_DECIDE_ERROR)
-		log_error("device decision: %s", db_error(db));
-	db_unlock(db);
+	storage_rollback(tx);
 	return ret;
 }
 
@@ -585,54 +655,41 @@ auth_deny(struct http_req *req, struct http_resp *resp)
 }
 
 int
-auth_user_token(struct bff *bff, const char *token, struct user *out)
+auth_user_token(struct bff *bff, const unsigned char hash[TOKEN_HASH_LEN], struct user *out)
 {
-	struct db *db = bff->db;
-	unsigned char hash[TOKEN_HASH_LEN];
-	sqlite3_stmt *st;
-	char *user = NULL;
-	int ret = -1, rc, found = 0;
+	struct storage_tx *tx;
+	struct storage_token t;
+	time_t now = time(NULL);
+	unsigned long gen = 0;
+	int found = 0, ret = -1;
 
-	if (token_hash(token, strlen(token), hash) != 0)
-		return -1;
-	db_lock(db);
-	st = db_stmt(db, "SELECT user_id, expires, hash FROM tokens WHERE hash = ?1 AND kind = ?2");
-	if (st == NULL ||
-	    sqlite3_bind_blob(st, 1, hash, TOKEN_HASH_LEN, SQLITE_TRANSIENT) != SQLITE_OK ||
-	    sqlite3_bind_int(st, 2, TOKEN_ACCESS) != SQLITE_OK)
+	if (bff->tokens != NULL) {
+		if (auth_cache_get(bff->tokens, hash, now, out))
+			return 1;
+		gen = atomic_load(&bff->tokens->gen);
+	}
+	tx = storage_begin(bff->storage, 0);
+	if (tx == NULL || storage_token_get(tx, hash, STORAGE_TOKEN_ACCESS, &t, &found) != 0)
 		goto out;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		ret = 0;
+	ret = 0;
+	if (!found || t.expires <= now)
+		goto out;
+	if (storage_user_get(tx, t.user, out, &found) != 0) {
+		ret = -1;
 		goto out;
 	}
-	if (rc != SQLITE_ROW)
-		goto out;
-	if (sqlite3_column_bytes(st, 2) != TOKEN_HASH_LEN ||
-	    !token_hash_equal(sqlite3_column_blob(st, 2), hash) ||
-	    sqlite3_column_int64(st, 1) <= (sqlite3_int64)time(NULL)) {
-		ret = 0;
-		goto out;
-	}
-	user = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	if (user_get_locked(db, user, out, &found) != 0)
-		goto out;
 	ret = found;
+	if (found && bff->tokens != NULL)
+		auth_cache_put(bff->tokens, hash, gen, t.expires, out);
 out:
-	if (ret < 0)
-		log_error("token check: %s", db_error(db));
-	db_unlock(db);
-	free(user);
+	storage_rollback(tx);
 	return ret;
 }
 
 int
-auth_admin_token(const struct bff *bff, const char *token)
+auth_admin_token(const struct bff *bff, const unsigned char hash[TOKEN_HASH_LEN])
 {
-	unsigned char hash[TOKEN_HASH_LEN];
-
-	if (!bff->admin_set || token_hash(token, strlen(token), hash) != 0)
+	if (!bff->admin_set)
 		return 0;
 	return token_hash_equal(hash, bff->admin_hash);
 }

@@ -4,16 +4,20 @@
  *
  * A device code lives bff->device_expiry seconds and can be exchanged for
  * tokens once; polling faster than the interval gets slow_down and adds
- * 5 seconds to that code's interval.  Access tokens live BFF_ACCESS_EXPIRY
- * seconds, refresh tokens BFF_REFRESH_EXPIRY.  Each refresh spends the
+ * 5 seconds to that code's interval.  Access tokens live
+ * bff->access_expiry seconds (--access-expiry), refresh tokens
+ * BFF_REFRESH_EXPIRY.  Each refresh spends the
  * refresh token and returns a new pair; a spent refresh token presented
  * again revokes every token descended from the same sign-in (RFC 9700
- * section 4.14.2).  Only SHA-256 hashes of secrets are stored.
+ * section 4.14.2).  Revoking (RFC 7009) an access token ends it alone; a
+ * refresh token ends its whole sign-in.  Only SHA-256 hashes of secrets
+ * are stored.
  */
 #ifndef MYNA_AUTH_H
 #define MYNA_AUTH_H
 
 #include "http.h"
+#include "token.h"
 
 struct bff;
 struct user;
@@ -25,6 +29,8 @@ struct user;
 void auth_device_code(struct http_req *req, struct http_resp *resp);
 /* POST /v1/token */
 void auth_token(struct http_req *req, struct http_resp *resp);
+/* POST /v1/token/revoke (RFC 7009) */
+void auth_revoke(struct http_req *req, struct http_resp *resp);
 /* POST /v1/admin/device/approve and /v1/admin/device/deny */
 void auth_approve(struct http_req *req, struct http_resp *resp);
 void auth_deny(struct http_req *req, struct http_resp *resp);
@@ -42,11 +48,26 @@ enum auth_decide {
 enum auth_decide auth_device_decide(struct bff *bff, const char *user_code, const char *user_id,
                                     int approve);
 
-/* Checks a resident's access token.  Returns 1 and fills *out when it is
- * valid, 0 when it is unknown or expired, -1 on a database error. */
-int auth_user_token(struct bff *bff, const char *token, struct user *out);
-/* Returns 1 when token is the operator token (constant-time compare). */
-int auth_admin_token(const struct bff *bff, const char *token);
+/*
+ * The token cache: access tokens found valid, by hash, with their user and
+ * expiry, so that most requests need no storage to be authorized.  Any
+ * revocation forgets the whole cache (a generation number), so a revoked
+ * token stops working at once; expiry is checked on every use.
+ */
+struct auth_cache;
+
+#define AUTH_CACHE_SLOTS 65536
+
+struct auth_cache *auth_cache_new(size_t slots);
+void auth_cache_free(struct auth_cache *c);
+
+/* Checks a resident's access token, given by its hash (token_hash).
+ * Returns 1 and fills *out when it is valid, 0 when it is unknown or
+ * expired, -1 on a database error. */
+int auth_user_token(struct bff *bff, const unsigned char hash[TOKEN_HASH_LEN], struct user *out);
+/* Returns 1 when hash is that of the operator token (constant-time
+ * compare). */
+int auth_admin_token(const struct bff *bff, const unsigned char hash[TOKEN_HASH_LEN]);
 
 /* Writes a new random user code "XXXX-XXXX" into out (at least
  * AUTH_USER_CODE_LEN + 1 bytes).  Returns 0 or -1. */

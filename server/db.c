@@ -8,7 +8,7 @@
 #include "i18n.h"
 #include "mem.h"
 
-#define DB_STMT_MAX 64
+#define DB_STMT_MAX 128
 
 struct db_cached {
 	const char *sql;
@@ -72,6 +72,34 @@ static const char *const db_migrations[] = {
         "  UNIQUE (type, item_id));"
         "CREATE INDEX feed_user ON feed(user_id, seq);"
         "CREATE INDEX feed_municipality ON feed(municipality, seq);",
+        /* 2: compaction of tombstones, idempotency keys, client reports. */
+        "ALTER TABLE feed ADD COLUMN changed INTEGER NOT NULL DEFAULT 0;"
+        "CREATE INDEX feed_tombstones ON feed(changed) WHERE deleted = 1;"
+        "CREATE TABLE meta ("
+        "  key TEXT PRIMARY KEY,"
+        "  value INTEGER NOT NULL) WITHOUT ROWID;"
+        /* done 0: the first request with the key is still being handled. */
+        "CREATE TABLE idempotency ("
+        "  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+        "  key TEXT NOT NULL,"
+        "  fingerprint BLOB NOT NULL,"
+        "  created INTEGER NOT NULL,"
+        "  done INTEGER NOT NULL DEFAULT 0,"
+        "  status INTEGER,"
+        "  body TEXT,"
+        "  location TEXT,"
+        "  PRIMARY KEY (user_id, key)) WITHOUT ROWID;"
+        "CREATE INDEX idempotency_created ON idempotency(created);"
+        "CREATE TABLE client_reports ("
+        "  id INTEGER PRIMARY KEY,"
+        "  received INTEGER NOT NULL,"
+        "  program TEXT NOT NULL,"
+        "  version TEXT NOT NULL,"
+        "  kind TEXT NOT NULL,"
+        "  code TEXT NOT NULL,"
+        "  os TEXT,"
+        "  occurred TEXT,"
+        "  message TEXT);",
 };
 
 #define DB_VERSION ((int)(sizeof db_migrations / sizeof db_migrations[0]))
@@ -169,11 +197,13 @@ fail:
 	return -1;
 }
 
-int
-db_open(const char *path, struct db **out, char **cause)
+/* Opens a connection; reader 1 makes it refuse to write and skips the
+ * migrations (the writer's connection has done them). */
+static int
+db_open_conn(const char *path, int reader, struct db **out, char **cause)
 {
 	struct db *db = xcalloc(1, sizeof *db);
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+	int flags = SQLITE_OPEN_READWRITE | (reader ? 0 : SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
 
 	*out = NULL;
 	pthread_mutex_init(&db->mutex, NULL);
@@ -184,20 +214,33 @@ db_open(const char *path, struct db **out, char **cause)
 		goto fail;
 	}
 	sqlite3_busy_timeout(db->conn, DB_BUSY_TIMEOUT_MS);
-	if (db_exec_one(db->conn, "PRAGMA journal_mode = WAL") != 0 ||
+	if ((!reader && db_exec_one(db->conn, "PRAGMA journal_mode = WAL") != 0) ||
 	    db_exec_one(db->conn, "PRAGMA synchronous = NORMAL") != 0 ||
-	    db_exec_one(db->conn, "PRAGMA foreign_keys = ON") != 0) {
+	    db_exec_one(db->conn, "PRAGMA foreign_keys = ON") != 0 ||
+	    (reader && db_exec_one(db->conn, "PRAGMA query_only = ON") != 0)) {
 		*cause = xasprintf(_("cannot set up the database %s: %s"), path,
 		                   sqlite3_errmsg(db->conn));
 		goto fail;
 	}
-	if (db_migrate(db->conn, cause) != 0)
+	if (!reader && db_migrate(db->conn, cause) != 0)
 		goto fail;
 	*out = db;
 	return 0;
 fail:
 	db_close(db);
 	return -1;
+}
+
+int
+db_open(const char *path, struct db **out, char **cause)
+{
+	return db_open_conn(path, 0, out, cause);
+}
+
+int
+db_open_reader(const char *path, struct db **out, char **cause)
+{
+	return db_open_conn(path, 1, out, cause);
 }
 
 void
@@ -220,6 +263,12 @@ db_lock(struct db *db)
 	pthread_mutex_lock(&db->mutex);
 }
 
+int
+db_trylock(struct db *db)
+{
+	return pthread_mutex_trylock(&db->mutex) == 0 ? 0 : -1;
+}
+
 void
 db_unlock(struct db *db)
 {
@@ -238,13 +287,19 @@ db_stmt(struct db *db, const char *sql)
 	sqlite3_stmt *st = NULL;
 	size_t i;
 
-	for (i = 0; i < db->ncache; i++) {
-		if (db->cache[i].sql == sql || strcmp(db->cache[i].sql, sql) == 0) {
-			st = db->cache[i].st;
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
-			return st;
-		}
+	/* The SQL is a literal, so its address finds it; the text is the
+	 * fallback for the same statement written twice. */
+	for (i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql)
+			break;
+	for (size_t k = 0; i == db->ncache && k < db->ncache; k++)
+		if (strcmp(db->cache[k].sql, sql) == 0)
+			i = k;
+	if (i < db->ncache) {
+		st = db->cache[i].st;
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
 	}
 	if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
 	    SQLITE_OK)
@@ -265,6 +320,14 @@ int
 db_begin(struct db *db)
 {
 	sqlite3_stmt *st = db_stmt(db, "BEGIN IMMEDIATE");
+
+	return st != NULL ? db_done(st) : -1;
+}
+
+int
+db_begin_read(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "BEGIN DEFERRED");
 
 	return st != NULL ? db_done(st) : -1;
 }

@@ -8,12 +8,14 @@
 #include "bff.h"
 #include "buf.h"
 #include "date.h"
-#include "db.h"
 #include "feed.h"
 #include "form.h"
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
+#include "procedure.h"
+#include "record.h"
+#include "storage.h"
 #include "user.h"
 #include "wire.h"
 
@@ -225,20 +227,32 @@ demo_year_of(time_t t)
 }
 
 static int
-demo_deadline(struct db *db, const char *user, const char *procedure, time_t due, const char *ja,
-              const char *en, char **cause)
+demo_deadline(struct storage *store, const char *user, const char *procedure, time_t due,
+              const char *ja, const char *en, char **cause)
 {
 	struct wire_deadline d;
-	char when[40];
+	struct user u;
+	char when[40], proc[PROCEDURE_ID_MAX];
 	char *id = NULL;
 	int ret;
+	size_t i;
 
 	memset(&d, 0, sizeof d);
 	d.title.ja = (char *)ja;
 	d.title.en = (char *)en;
-	d.procedure = (char *)procedure;
+	/* The procedure as the user finds it in their catalogue. */
+	memset(&u, 0, sizeof u);
+	for (i = 0; i < DEMO_NELEMS(demo_users); i++)
+		if (strcmp(demo_users[i].id, user) == 0)
+			snprintf(u.municipality, sizeof u.municipality, "%s",
+			         demo_users[i].municipality);
+	if (procedure != NULL &&
+	    procedure_demo_id(u.municipality, procedure, proc, sizeof proc) == 0)
+		d.procedure = proc;
+	else
+		d.procedure = (char *)procedure;
 	d.due = date_format(due, when, sizeof when);
-	ret = feed_deadline_add(db, user, &d, &id, cause);
+	ret = feed_deadline_add(store, user, &d, &id, cause);
 	free(id);
 	return ret;
 }
@@ -248,7 +262,7 @@ demo_deadline(struct db *db, const char *user, const char *procedure, time_t due
  * days ago, a card certificate about to expire) have dates of their own;
  * taxes and premiums follow their real calendars. */
 static int
-demo_deadlines(struct db *db, time_t now, char **cause)
+demo_deadlines(struct storage *store, time_t now, char **cause)
 {
 	static const struct {
 		int days;
@@ -273,7 +287,7 @@ demo_deadlines(struct db *db, time_t now, char **cause)
 	int y, m, k, ret = -1;
 
 	for (i = 0; i < DEMO_NELEMS(relative); i++)
-		if (demo_deadline(db, "demo", relative[i].procedure,
+		if (demo_deadline(store, "demo", relative[i].procedure,
 		                  demo_days(now, relative[i].days), relative[i].ja, relative[i].en,
 		                  cause) != 0)
 			return -1;
@@ -292,7 +306,7 @@ demo_deadlines(struct db *db, time_t now, char **cause)
 		due = demo_day_end(y, due_month + 1, 0);
 		ja = xasprintf("国民年金保険料（%d月分）の納付", premium);
 		en = xasprintf("National pension premium for %s", demo_month_en[premium - 1]);
-		if (demo_deadline(db, "demo", "kokumin-nenkin", due, ja, en, cause) != 0)
+		if (demo_deadline(store, "demo", "kokumin-nenkin", due, ja, en, cause) != 0)
 			goto out;
 		xfree(&ja);
 		xfree(&en);
@@ -318,7 +332,7 @@ demo_deadlines(struct db *db, time_t now, char **cause)
 		}
 		ja = xasprintf("個人住民税（第%d期）の納付", n);
 		en = xasprintf("Resident tax, instalment %d of 4", n);
-		if (demo_deadline(db, "demo", "juminzei", best, ja, en, cause) != 0)
+		if (demo_deadline(store, "demo", "juminzei", best, ja, en, cause) != 0)
 			goto out;
 		xfree(&ja);
 		xfree(&en);
@@ -327,7 +341,7 @@ demo_deadlines(struct db *db, time_t now, char **cause)
 	due = demo_next(now, 3, 15);
 	ja = xasprintf("所得税の確定申告（%d年分）", demo_year_of(due) - 1);
 	en = xasprintf("Income tax return for %d", demo_year_of(due) - 1);
-	if (demo_deadline(db, "demo", "kakutei-shinkoku", due, ja, en, cause) != 0)
+	if (demo_deadline(store, "demo", "kakutei-shinkoku", due, ja, en, cause) != 0)
 		goto out;
 	xfree(&ja);
 	xfree(&en);
@@ -335,18 +349,18 @@ demo_deadlines(struct db *db, time_t now, char **cause)
 	due = demo_next(now, 1, 10);
 	ja = xasprintf("ふるさと納税ワンストップ特例の申請（%d年の寄附分）", demo_year_of(due) - 1);
 	en = xasprintf("Hometown tax one-stop exemption for %d donations", demo_year_of(due) - 1);
-	if (demo_deadline(db, "demo", "furusato-onestop", due, ja, en, cause) != 0)
+	if (demo_deadline(store, "demo", "furusato-onestop", due, ja, en, cause) != 0)
 		goto out;
 
-	if (demo_deadline(db, "demo", "jidoushazei", demo_next(now, 5, 31),
+	if (demo_deadline(store, "demo", "jidoushazei", demo_next(now, 5, 31),
 	                  "自動車税（種別割）の納付", "Automobile tax payment", cause) != 0)
 		goto out;
 
 	/* demo2's own: a move out of Osaka, and an instalment of resident tax. */
-	if (demo_deadline(db, "demo2", "tenshutsu", demo_days(now, 5),
+	if (demo_deadline(store, "demo2", "tenshutsu", demo_days(now, 5),
 	                  "転出届の提出（引越しの日まで）",
 	                  "Moving-out notification (before the move)", cause) != 0 ||
-	    demo_deadline(db, "demo2", "kokuho", demo_days(now, 12),
+	    demo_deadline(store, "demo2", "kokuho", demo_days(now, 12),
 	                  "国民健康保険料（今期分）の納付",
 	                  "National health insurance premium, this instalment", cause) != 0)
 		goto out;
@@ -358,9 +372,9 @@ out:
 }
 
 static int
-demo_notice(struct db *db, const struct feed_audience *aud, time_t published, const char *sender_ja,
-            const char *sender_en, const char *title_ja, const char *title_en, const char *body_ja,
-            const char *body_en, char **cause)
+demo_notice(struct storage *store, const struct feed_audience *aud, time_t published,
+            const char *sender_ja, const char *sender_en, const char *title_ja,
+            const char *title_en, const char *body_ja, const char *body_en, char **cause)
 {
 	struct wire_notice n;
 	char when[40];
@@ -375,7 +389,7 @@ demo_notice(struct db *db, const struct feed_audience *aud, time_t published, co
 	n.body.ja = (char *)body_ja;
 	n.body.en = (char *)body_en;
 	n.published = date_format(published, when, sizeof when);
-	ret = feed_notice_add(db, aud, &n, &id, cause);
+	ret = feed_notice_add(store, aud, &n, &id, cause);
 	free(id);
 	return ret;
 }
@@ -388,7 +402,7 @@ demo_morning(time_t now, int days_ago)
 }
 
 static int
-demo_notices_add(struct db *db, time_t now, char **cause)
+demo_notices_add(struct storage *store, time_t now, char **cause)
 {
 	struct feed_audience aud;
 	struct tm tm;
@@ -402,7 +416,7 @@ demo_notices_add(struct db *db, time_t now, char **cause)
 
 		aud.user = d->audience == DEMO_USER ? d->to : NULL;
 		aud.municipality = d->audience == DEMO_MUNICIPALITY ? d->to : NULL;
-		if (demo_notice(db, &aud, demo_morning(now, d->days_ago), d->sender_ja,
+		if (demo_notice(store, &aud, demo_morning(now, d->days_ago), d->sender_ja,
 		                d->sender_en, d->title_ja, d->title_en, d->body_ja, d->body_en,
 		                cause) != 0)
 			return -1;
@@ -421,7 +435,7 @@ demo_notices_add(struct db *db, time_t now, char **cause)
 	        demo_wday_en[tm.tm_wday], tm.tm_mday, demo_month_en[tm.tm_mon], tm.tm_year + 1900);
 	aud.user = NULL;
 	aud.municipality = NULL;
-	if (demo_notice(db, &aud, demo_morning(now, 1), "デジタル庁", "Digital Agency",
+	if (demo_notice(store, &aud, demo_morning(now, 1), "デジタル庁", "Digital Agency",
 	                "マイナポータルのメンテナンスのお知らせ", "Mynaportal maintenance", ja, en,
 	                cause) != 0)
 		goto out;
@@ -433,31 +447,51 @@ out:
 }
 
 int
-demo_load(struct db *db, time_t now, char **cause)
+demo_load(struct storage *store, time_t now, char **cause)
 {
+	struct storage_tx *tx;
 	long long users = 0;
 	size_t i;
+	int exists = 0;
 
 	*cause = NULL;
-	if (user_count(db, &users) != 0) {
+	tx = storage_begin(store, 1);
+	if (tx == NULL || storage_user_count(tx, &users) != 0) {
+		storage_rollback(tx);
 		*cause = xstrdup(_("cannot count the users"));
 		return -1;
 	}
 	if (users > 0) {
+		storage_rollback(tx);
 		log_info("demo: the database has users already; nothing added");
 		return 0;
 	}
 	for (i = 0; i < DEMO_NELEMS(demo_users); i++) {
-		if (user_add(db, demo_users[i].id, demo_users[i].municipality,
-		             demo_users[i].name) != USER_ADDED) {
+		if (storage_user_add(tx, demo_users[i].id, demo_users[i].municipality,
+		                     demo_users[i].name, now, &exists) != 0 ||
+		    exists) {
+			storage_rollback(tx);
 			*cause = xasprintf(_("cannot add the demo user %s"), demo_users[i].id);
 			return -1;
 		}
 	}
-	if (demo_deadlines(db, now, cause) != 0 || demo_notices_add(db, now, cause) != 0)
+	if (storage_commit(tx) != 0) {
+		*cause = xstrdup(_("cannot add the demo users"));
 		return -1;
-	log_info("demo: added users demo (131016) and demo2 (271004) with their deadlines and "
-	         "notices");
+	}
+	{
+		const char *places[DEMO_NELEMS(demo_users)];
+
+		for (i = 0; i < DEMO_NELEMS(demo_users); i++)
+			places[i] = demo_users[i].municipality;
+		if (procedure_demo_load(store, places, DEMO_NELEMS(places), cause) != 0)
+			return -1;
+	}
+	if (demo_deadlines(store, now, cause) != 0 || demo_notices_add(store, now, cause) != 0 ||
+	    record_demo_load(store, now, cause) != 0)
+		return -1;
+	log_info("demo: added users demo (131016) and demo2 (271004) with their procedures, "
+	         "deadlines, notices, records and access records");
 	return 0;
 }
 

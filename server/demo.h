@@ -11,11 +11,11 @@
 
 #include "http.h"
 
-struct db;
+struct storage;
 
 /* Fills an empty database (no users) with the demo data, dated from now;
  * does nothing when there are users already.  Returns 0, or -1 with *cause. */
-int demo_load(struct db *db, time_t now, char **cause);
+int demo_load(struct storage *s, time_t now, char **cause);
 
 /* GET /device and POST /device (only with --demo). */
 void demo_page(struct http_req *req, struct http_resp *resp);

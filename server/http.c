@@ -1,8 +1,10 @@
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,17 +17,25 @@
 #include <zlib.h>
 
 #include "admin.h"
+#include "application.h"
 #include "auth.h"
 #include "bff.h"
 #include "buf.h"
-#include "db.h"
 #include "demo.h"
 #include "feed.h"
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
+#include "procedure.h"
+#include "record.h"
+#include "report.h"
+#include "storage.h"
 #include "text.h"
+#include "throttle.h"
+#include "token.h"
 #include "user.h"
+#include "waitlist.h"
 
 struct http {
 	struct bff *bff;
@@ -37,8 +47,14 @@ struct http {
 struct http_ctx {
 	struct timespec start;
 	struct buf body;
-	int status; /* what was answered, for the log */
-	int queued; /* a response went out before the body was read */
+	int status;   /* what was answered, for the log */
+	int queued;   /* a response went out before the body was read */
+	size_t route; /* index in http_routes, HTTP_NROUTES for none */
+	int limited;  /* the rate limits have been applied */
+	int waiting;  /* suspended in the waitlist */
+	long long wait_until_ms;
+	long long suspended_at_ms;
+	long long suspended_ms; /* time spent waiting, left out of the metrics */
 	char method[16];
 	char path[256]; /* for the log; longer ones are cut */
 };
@@ -51,35 +67,68 @@ static const struct http_route http_routes[] = {
         {"GET", "/metrics", http_metrics, HTTP_AUTH_NONE, 0},
         {"POST", "/v1/device/code", auth_device_code, HTTP_AUTH_NONE, 0},
         {"POST", "/v1/token", auth_token, HTTP_AUTH_NONE, 0},
+        {"POST", "/v1/token/revoke", auth_revoke, HTTP_AUTH_NONE, 0},
         {"GET", "/v1/sync", feed_sync, HTTP_AUTH_USER, 0},
+        {"POST", "/v1/applications", application_post, HTTP_AUTH_USER, 0},
+        {"GET", "/v1/applications/{id}", application_get, HTTP_AUTH_USER, 0},
+        {"POST", "/v1/client-reports", report_post, HTTP_AUTH_NONE, 0},
         {"POST", "/v1/admin/device/approve", auth_approve, HTTP_AUTH_ADMIN, 0},
         {"POST", "/v1/admin/device/deny", auth_deny, HTTP_AUTH_ADMIN, 0},
         {"POST", "/v1/admin/users", admin_user_post, HTTP_AUTH_ADMIN, 0},
         {"POST", "/v1/admin/notices", admin_notice_post, HTTP_AUTH_ADMIN, 0},
-        {"DELETE", "/v1/admin/notices/{}", admin_notice_delete, HTTP_AUTH_ADMIN, 0},
+        {"DELETE", "/v1/admin/notices/{id}", admin_notice_delete, HTTP_AUTH_ADMIN, 0},
         {"POST", "/v1/admin/deadlines", admin_deadline_post, HTTP_AUTH_ADMIN, 0},
-        {"DELETE", "/v1/admin/deadlines/{}", admin_deadline_delete, HTTP_AUTH_ADMIN, 0},
+        {"DELETE", "/v1/admin/deadlines/{id}", admin_deadline_delete, HTTP_AUTH_ADMIN, 0},
+        {"POST", "/v1/admin/procedures", procedure_post, HTTP_AUTH_ADMIN, 0},
+        {"DELETE", "/v1/admin/procedures/{id}", procedure_delete, HTTP_AUTH_ADMIN, 0},
+        {"POST", "/v1/admin/records", record_post, HTTP_AUTH_ADMIN, 0},
+        {"DELETE", "/v1/admin/records/{id}", record_delete, HTTP_AUTH_ADMIN, 0},
+        {"POST", "/v1/admin/access-logs", record_access_post, HTTP_AUTH_ADMIN, 0},
+        {"DELETE", "/v1/admin/access-logs/{id}", record_access_delete, HTTP_AUTH_ADMIN, 0},
+        {"POST", "/v1/admin/applications/{id}/status", application_status_post, HTTP_AUTH_ADMIN, 0},
+        {"POST", "/v1/admin/compact", admin_compact_post, HTTP_AUTH_ADMIN, 0},
         {"GET", "/device", demo_page, HTTP_AUTH_NONE, 1},
         {"POST", "/device", demo_page_post, HTTP_AUTH_NONE, 1},
 };
 
 #define HTTP_NROUTES (sizeof http_routes / sizeof http_routes[0])
 
-/* Matches path against pattern; each {} takes one non-empty segment. */
+size_t
+http_route_count(void)
+{
+	return HTTP_NROUTES;
+}
+
+const struct http_route *
+http_route_at(size_t i)
+{
+	return i < HTTP_NROUTES ? &http_routes[i] : NULL;
+}
+
+/* The labels of route i in the metrics. */
+static void
+http_route_labels(size_t i, const char **method, const char **route)
+{
+	*method = http_routes[i].method;
+	*route = http_routes[i].pattern;
+}
+
+/* Matches path against pattern; each {name} takes one non-empty segment. */
 static int
 http_match(const char *pattern, const char *path, char **params, size_t *nparams)
 {
 	size_t n = 0;
 
 	while (*pattern != '\0' && *path != '\0') {
-		if (pattern[0] == '{' && pattern[1] == '}') {
+		if (pattern[0] == '{') {
 			size_t seg = strcspn(path, "/");
+			const char *close = strchr(pattern, '}');
 
-			if (seg == 0 || n == HTTP_PARAMS_MAX)
+			if (seg == 0 || n == HTTP_PARAMS_MAX || close == NULL)
 				goto fail;
 			params[n++] = xstrndup(path, seg);
 			path += seg;
-			pattern += 2;
+			pattern = close + 1;
 			continue;
 		}
 		if (*pattern != *path)
@@ -195,24 +244,26 @@ http_reason(int status)
 	return r != NULL && *r != '\0' ? r : "Error";
 }
 
-void
-http_problem(struct http_resp *resp, int status, const char *title, const char *fmt, ...)
+/* Writes a problem document; errors (taken, may be NULL) becomes its
+ * "errors" member. */
+static void
+http_problem_v(struct http_resp *resp, int status, const char *title, json_object *errors,
+               const char *fmt, va_list ap)
 {
 	json_object *o = json_object_new_object();
 	char detail[1024];
 	const char *s;
 	size_t len;
 	char *body;
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
-	va_end(ap);
 	json_object_object_add(o, "type", json_object_new_string("about:blank"));
 	json_object_object_add(o, "title",
 	                       json_object_new_string(title != NULL ? title : http_reason(status)));
 	json_object_object_add(o, "status", json_object_new_int(status));
 	json_object_object_add(o, "detail", json_object_new_string(detail));
+	if (errors != NULL)
+		json_object_object_add(o, "errors", errors);
 	s = json_object_to_json_string_ext(o,
 	                                   JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	len = strlen(s);
@@ -222,6 +273,27 @@ http_problem(struct http_resp *resp, int status, const char *title, const char *
 	body[len] = '\0';
 	json_object_put(o);
 	http_set_body(resp, status, "application/problem+json", body, len);
+}
+
+void
+http_problem(struct http_resp *resp, int status, const char *title, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	http_problem_v(resp, status, title, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void
+http_problem_errors(struct http_resp *resp, int status, const char *title, json_object *errors,
+                    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	http_problem_v(resp, status, title, errors, fmt, ap);
+	va_end(ap);
 }
 
 void
@@ -312,7 +384,7 @@ out:
 static void
 http_healthz(struct http_req *req, struct http_resp *resp)
 {
-	if (db_ping(req->bff->db) != 0) {
+	if (storage_ping(req->bff->storage) != 0) {
 		http_text(resp, 503, "text/plain; charset=utf-8", "database unavailable\n");
 		return;
 	}
@@ -324,35 +396,46 @@ static void
 http_metrics(struct http_req *req, struct http_resp *resp)
 {
 	struct bff *bff = req->bff;
-	long long users = -1, rows = -1;
+	struct storage_tx *tx = storage_begin(bff->storage, 0);
+	long long users = -1, rows = -1, reports = -1;
 	struct buf b;
-	int i;
 
+	if (tx != NULL) {
+		if (storage_user_count(tx, &users) != 0)
+			users = -1;
+		if (storage_feed_count(tx, &rows) != 0)
+			rows = -1;
+		if (storage_report_count(tx, &reports) != 0)
+			reports = -1;
+		storage_rollback(tx);
+	}
 	buf_init(&b, 0);
-	buf_addstr(&b, "# HELP myna_bff_requests_total Requests answered, by status class.\n"
-	               "# TYPE myna_bff_requests_total counter\n");
-	for (i = 1; i <= 5; i++)
-		buf_printf(&b, "myna_bff_requests_total{code=\"%dxx\"} %lu\n", i,
-		           atomic_load(&bff->requests[i]));
+	metrics_render(bff->metrics, &b, http_route_labels);
 	buf_printf(&b,
-	           "# HELP myna_bff_requests_in_flight Requests being handled.\n"
-	           "# TYPE myna_bff_requests_in_flight gauge\n"
-	           "myna_bff_requests_in_flight %ld\n",
-	           atomic_load(&bff->inflight));
-	if (user_count(bff->db, &users) == 0)
+	           "# HELP myna_bff_long_polls_waiting Long polls waiting for a change.\n"
+	           "# TYPE myna_bff_long_polls_waiting gauge\n"
+	           "myna_bff_long_polls_waiting %ld\n",
+	           waitlist_count(bff->waitlist));
+	if (users >= 0)
 		buf_printf(&b,
 		           "# HELP myna_bff_users Residents known.\n"
 		           "# TYPE myna_bff_users gauge\nmyna_bff_users %lld\n",
 		           users);
-	if (feed_count(bff->db, &rows) == 0)
+	if (rows >= 0)
 		buf_printf(&b,
-		           "# HELP myna_bff_feed_items Items in the change feed.\n"
+		           "# HELP myna_bff_feed_items Items in the change feed, tombstones "
+		           "included.\n"
 		           "# TYPE myna_bff_feed_items gauge\nmyna_bff_feed_items %lld\n",
 		           rows);
+	if (reports >= 0)
+		buf_printf(&b,
+		           "# HELP myna_bff_client_reports_kept Client reports kept.\n"
+		           "# TYPE myna_bff_client_reports_kept gauge\n"
+		           "myna_bff_client_reports_kept %lld\n",
+		           reports);
 	http_set_body(resp, 200, "text/plain; version=0.0.4; charset=utf-8", NULL, 0);
 	resp->len = b.len;
 	resp->body = buf_take(&b);
-	buf_release(&b); /* buf_take leaves it ready for reuse */
 }
 
 /* The bearer token of the request, or NULL when there is none or it is not
@@ -385,12 +468,26 @@ http_unauthorized(struct http_resp *resp, int had_token, const char *detail)
 	                      : "Bearer realm=\"myna\"");
 }
 
-/* Checks the route's kind of credentials; fills req->user for residents.
- * Returns 0, or -1 with the refusal in resp. */
-static int
-http_authorize(struct http_req *req, struct http_resp *resp, enum http_auth auth)
+/* A 429 with Retry-After. */
+static void
+http_too_many(struct http_resp *resp, long wait, const char *detail)
 {
+	char secs[24];
+
+	http_problem(resp, 429, "Too Many Requests", "%s", detail);
+	snprintf(secs, sizeof secs, "%ld", wait);
+	http_header(resp, "Retry-After", secs);
+}
+
+/* Checks the route's kind of credentials; fills req->user for residents,
+ * and applies the per-token rate limit (first run only).  Returns 0, or
+ * -1 with the refusal in resp. */
+static int
+http_authorize(struct http_req *req, struct http_resp *resp, enum http_auth auth, int limit)
+{
+	unsigned char hash[TOKEN_HASH_LEN];
 	const char *tok;
+	long wait;
 	int rc;
 
 	if (auth == HTTP_AUTH_NONE)
@@ -409,14 +506,18 @@ http_authorize(struct http_req *req, struct http_resp *resp, enum http_auth auth
 		        resp, 0, _("Send the token in an \"Authorization: Bearer TOKEN\" header."));
 		return -1;
 	}
+	if (token_hash(tok, strlen(tok), hash) != 0) {
+		http_problem(resp, 500, "Internal Server Error", "%s", _("Hashing failed."));
+		return -1;
+	}
 	if (auth == HTTP_AUTH_ADMIN) {
-		if (!auth_admin_token(req->bff, tok)) {
+		if (!auth_admin_token(req->bff, hash)) {
 			http_unauthorized(resp, 1, _("The token is not the operator token."));
 			return -1;
 		}
 		return 0;
 	}
-	rc = auth_user_token(req->bff, tok, &req->user);
+	rc = auth_user_token(req->bff, hash, &req->user);
 	if (rc < 0) {
 		http_problem(resp, 500, "Internal Server Error", "%s",
 		             _("The database failed; try again later."));
@@ -428,7 +529,58 @@ http_authorize(struct http_req *req, struct http_resp *resp, enum http_auth auth
 		                    "refresh it or sign in again."));
 		return -1;
 	}
+	if (limit &&
+	    (wait = throttle_take(req->bff->per_token, hash, sizeof hash, throttle_now())) > 0) {
+		metrics_limited(req->bff->metrics, METRICS_LIMIT_TOKEN);
+		http_too_many(resp, wait,
+		              _("Too many requests with this access token; wait as long as "
+		                "Retry-After says, then try again."));
+		return -1;
+	}
 	return 0;
+}
+
+void
+http_client_address(const struct http_req *req, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+	        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+	const char *xff;
+	int loopback = 0;
+
+	snprintf(out, size, "unknown");
+	if (sa != NULL && sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, out, (socklen_t)size);
+		loopback = (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	} else if (sa != NULL && sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)size);
+		loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+	}
+	/* Behind a reverse proxy on this machine, the proxy's last hop names
+	 * the client; trusted only when asked for and only from loopback. */
+	xff = req->bff->forwarded_for && loopback ? http_req_header(req, "X-Forwarded-For") : NULL;
+	if (xff != NULL) {
+		const char *last = strrchr(xff, ',');
+		char addr[INET6_ADDRSTRLEN];
+		unsigned char bin[sizeof(struct in6_addr)];
+		size_t len;
+
+		last = last != NULL ? last + 1 : xff;
+		last += strspn(last, " \t");
+		len = strcspn(last, " \t");
+		if (len > 0 && len < sizeof addr) {
+			memcpy(addr, last, len);
+			addr[len] = '\0';
+			if (inet_pton(AF_INET, addr, bin) == 1 ||
+			    inet_pton(AF_INET6, addr, bin) == 1)
+				snprintf(out, size, "%s", addr);
+		}
+	}
 }
 
 /* Returns 1 when the client accepts gzip (RFC 9110 section 12.5.3). */
@@ -536,29 +688,90 @@ http_send(struct MHD_Connection *conn, struct http_ctx *ctx, struct http_resp *r
 	return ret;
 }
 
-/* Routes a complete request and answers it. */
+/* Sums the sizes of the request's headers or query parameters. */
+struct http_sizes {
+	size_t count;
+	size_t bytes;
+};
+
+static enum MHD_Result
+http_size_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct http_sizes *z = cls;
+
+	(void)kind;
+	z->count++;
+	z->bytes += strlen(key) + (value != NULL ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/* Checks the URL and header caps; fills resp and returns -1 beyond them. */
+static int
+http_check_sizes(struct MHD_Connection *conn, const char *url, struct http_resp *resp)
+{
+	struct http_sizes q = {0, 0}, hd = {0, 0};
+
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, http_size_one, &q);
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_size_one, &hd);
+	if (strlen(url) + q.bytes > HTTP_URL_MAX || q.count > HTTP_QUERY_MAX) {
+		http_problem(resp, 414, "URI Too Long",
+		             _("The path and query are limited to %d bytes and %d parameters."),
+		             HTTP_URL_MAX, HTTP_QUERY_MAX);
+		return -1;
+	}
+	if (hd.bytes > HTTP_HEADER_BYTES || hd.count > HTTP_HEADER_COUNT) {
+		http_problem(resp, 431, "Request Header Fields Too Large",
+		             _("The request headers are limited to %d bytes and %d lines."),
+		             HTTP_HEADER_BYTES, HTTP_HEADER_COUNT);
+		return -1;
+	}
+	return 0;
+}
+
+/* Routes a complete request and answers it, or suspends it to wait. */
 static enum MHD_Result
 http_dispatch(struct http *h, struct MHD_Connection *conn, struct http_ctx *ctx, const char *method,
               const char *url)
 {
+	struct bff *bff = h->bff;
 	struct http_resp resp;
 	struct http_req req;
 	const struct http_route *route;
 	enum MHD_Result ret;
-	int path_known = 0;
+	int path_known = 0, first = !ctx->limited;
+	long wait;
 
 	memset(&resp, 0, sizeof resp);
 	memset(&req, 0, sizeof req);
-	req.bff = h->bff;
+	req.bff = bff;
 	req.conn = conn;
 	req.method = method;
 	req.path = url;
 	req.body = ctx->body.data;
 	req.body_len = ctx->body.len;
+	req.wait_until_ms = ctx->wait_until_ms;
+	ctx->limited = 1;
 
 	route = http_route_find(method, url, req.params, &req.nparams, &path_known);
-	if (route != NULL && route->demo_only && !h->bff->demo)
+	if (route != NULL && route->demo_only && !bff->demo) {
 		route = NULL;
+		while (req.nparams > 0)
+			free(req.params[--req.nparams]);
+	}
+	ctx->route = route != NULL ? (size_t)(route - http_routes) : HTTP_NROUTES;
+	if (first && bff->per_address != NULL) {
+		char addr[INET6_ADDRSTRLEN + 1];
+
+		http_client_address(&req, addr, sizeof addr);
+		wait = throttle_take(bff->per_address, addr, strlen(addr), throttle_now());
+		if (wait > 0) {
+			metrics_limited(bff->metrics, METRICS_LIMIT_ADDRESS);
+			http_too_many(&resp, wait,
+			              _("Too many requests from this address; wait as long as "
+			                "Retry-After says, then try again."));
+			goto send;
+		}
+	}
 	if (route == NULL && path_known) {
 		char *allow = http_allow(url);
 
@@ -571,9 +784,25 @@ http_dispatch(struct http *h, struct MHD_Connection *conn, struct http_ctx *ctx,
 	} else if (ctx->body.toobig) {
 		http_problem(&resp, 413, "Content Too Large",
 		             _("The request body is larger than %d bytes."), HTTP_BODY_MAX);
-	} else if (http_authorize(&req, &resp, route->auth) == 0) {
+	} else if (http_authorize(&req, &resp, route->auth, first) == 0) {
 		route->handler(&req, &resp);
 	}
+	if (resp.status == 0 && resp.wait_until_ms > 0 && route != NULL &&
+	    route->auth == HTTP_AUTH_USER) {
+		/* Wait without a thread: the waitlist resumes the connection on a
+		 * change or at the deadline, and the handler runs again. */
+		ctx->waiting = 1;
+		ctx->wait_until_ms = resp.wait_until_ms;
+		ctx->suspended_at_ms = waitlist_now_ms();
+		while (req.nparams > 0)
+			free(req.params[--req.nparams]);
+		http_resp_release(&resp);
+		MHD_suspend_connection(conn);
+		waitlist_add(bff->waitlist, conn, req.user.id, req.user.municipality, resp.wait_gen,
+		             resp.wait_until_ms);
+		return MHD_YES;
+	}
+send:
 	while (req.nparams > 0)
 		free(req.params[--req.nparams]);
 	ret = http_send(conn, ctx, &resp);
@@ -589,22 +818,27 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 
 	(void)version;
 	if (ctx == NULL) {
+		struct http_resp resp;
 		const char *cl;
 
 		ctx = xcalloc(1, sizeof *ctx);
 		clock_gettime(CLOCK_MONOTONIC, &ctx->start);
 		buf_init(&ctx->body, HTTP_BODY_MAX);
-		atomic_fetch_add(&h->bff->inflight, 1);
+		ctx->route = HTTP_NROUTES;
+		metrics_inflight(h->bff->metrics, 1);
 		snprintf(ctx->method, sizeof ctx->method, "%s", method);
 		snprintf(ctx->path, sizeof ctx->path, "%s", url);
 		*con_cls = ctx;
+		memset(&resp, 0, sizeof resp);
+		if (http_check_sizes(conn, url, &resp) != 0) {
+			http_header(&resp, MHD_HTTP_HEADER_CONNECTION, "close");
+			ctx->queued = 1;
+			return http_send(conn, ctx, &resp);
+		}
 		/* Refuse a declared oversize body before reading any of it. */
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl != NULL && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
-			struct http_resp resp;
-
-			memset(&resp, 0, sizeof resp);
 			http_problem(&resp, 413, "Content Too Large",
 			             _("The request body is larger than %d bytes."), HTTP_BODY_MAX);
 			http_header(&resp, MHD_HTTP_HEADER_CONNECTION, "close");
@@ -615,13 +849,18 @@ http_access(void *cls, struct MHD_Connection *conn, const char *url, const char 
 	}
 	if (*upload_data_size > 0) {
 		/* Beyond the cap the rest is read and dropped; the answer is 413. */
-		if (!ctx->body.toobig)
+		if (!ctx->body.toobig && !ctx->queued)
 			buf_add(&ctx->body, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 	if (ctx->queued)
 		return MHD_YES;
+	if (ctx->waiting) {
+		/* Resumed by the waitlist: run the handler again. */
+		ctx->waiting = 0;
+		ctx->suspended_ms += waitlist_now_ms() - ctx->suspended_at_ms;
+	}
 	return http_dispatch(h, conn, ctx, method, url);
 }
 
@@ -640,14 +879,14 @@ http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	ms = (double)(end.tv_sec - ctx->start.tv_sec) * 1e3 +
 	     (double)(end.tv_nsec - ctx->start.tv_nsec) / 1e6;
-	if (ctx->status >= 100 && ctx->status < 600)
-		atomic_fetch_add(&h->bff->requests[ctx->status / 100], 1);
+	metrics_request(h->bff->metrics, ctx->route, ctx->status,
+	                (ms - (double)ctx->suspended_ms) / 1e3);
 	log_info("request method=%s path=%s status=%d duration_ms=%.1f%s", ctx->method, ctx->path,
 	         ctx->status, ms, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
 	buf_release(&ctx->body);
 	free(ctx);
 	*con_cls = NULL;
-	atomic_fetch_sub(&h->bff->inflight, 1);
+	metrics_inflight(h->bff->metrics, -1);
 }
 
 static void
@@ -713,19 +952,21 @@ http_listen(const char *host, const char *port, int *fd, int *bound_port, char *
 }
 
 int
-http_start(struct bff *bff, int fd, struct http **out, char **cause)
+http_start(struct bff *bff, int fd, unsigned int threads, unsigned int connections,
+           struct http **out, char **cause)
 {
 	struct http *h = xcalloc(1, sizeof *h);
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-	                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
-
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
 	h->bff = bff;
 	/* The logger comes first so that it sees the other options' errors. */
 	h->daemon = MHD_start_daemon(
 	        flags, 0, NULL, NULL, http_access, h, MHD_OPTION_EXTERNAL_LOGGER, http_mhd_log, h,
 	        MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd, MHD_OPTION_NOTIFY_COMPLETED,
-	        http_completed, h, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTP_CONNECTIONS_MAX,
-	        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)HTTP_TIMEOUT, MHD_OPTION_END);
+	        http_completed, h, MHD_OPTION_THREAD_POOL_SIZE, threads,
+	        MHD_OPTION_CONNECTION_LIMIT, connections, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	        (size_t)HTTP_MEMORY_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT,
+	        (unsigned int)HTTP_TIMEOUT, MHD_OPTION_END);
 	if (h->daemon == NULL) {
 		*cause = xstrdup(_("cannot start the HTTP server"));
 		close(fd);
@@ -747,12 +988,14 @@ http_stop(struct http *h)
 	fd = MHD_quiesce_daemon(h->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
+	/* Long polls answer now, with what they have. */
+	waitlist_close(h->bff->waitlist);
 	/* Requests already being handled get their answers. */
 	for (waited = 0; waited < HTTP_DRAIN_SECONDS * 100; waited++) {
-		if (atomic_load(&h->bff->inflight) <= 0)
-			break;
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
+		if (metrics_inflight_now(h->bff->metrics) <= 0)
+			break;
 		nanosleep(&ts, NULL);
 	}
 	MHD_stop_daemon(h->daemon);

@@ -14,14 +14,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin.h"
+#include "auth.h"
 #include "bff.h"
-#include "db.h"
+#include "feed.h"
 #include "demo.h"
 #include "http.h"
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
+#include "metrics.h"
+#include "storage.h"
+#include "throttle.h"
 #include "token.h"
+#include "waitlist.h"
 
 #ifndef MYNA_VERSION
 #define MYNA_VERSION "0.1.0"
@@ -37,6 +43,15 @@ enum {
 	OPT_DEVICE_INTERVAL,
 	OPT_DEVICE_EXPIRY,
 	OPT_PUBLIC_URL,
+	OPT_ACCESS_EXPIRY,
+	OPT_TOMBSTONE_RETENTION,
+	OPT_RATE_ADDRESS,
+	OPT_RATE_TOKEN,
+	OPT_FORWARDED_FOR,
+	OPT_THREADS,
+	OPT_MAX_CONNECTIONS,
+	OPT_APPLICATION_DELAY,
+	OPT_LIST_ROUTES,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -50,6 +65,16 @@ static const struct option main_options[] = {
         /* For tests: a device code lifetime short enough to see it expire. */
         {"device-expiry", required_argument, NULL, OPT_DEVICE_EXPIRY},
         {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
+        {"access-expiry", required_argument, NULL, OPT_ACCESS_EXPIRY},
+        {"tombstone-retention", required_argument, NULL, OPT_TOMBSTONE_RETENTION},
+        {"rate-address", required_argument, NULL, OPT_RATE_ADDRESS},
+        {"rate-token", required_argument, NULL, OPT_RATE_TOKEN},
+        {"forwarded-for", no_argument, NULL, OPT_FORWARDED_FOR},
+        {"threads", required_argument, NULL, OPT_THREADS},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+        /* For tests: keeps each application in flight this many milliseconds. */
+        {"test-application-delay", required_argument, NULL, OPT_APPLICATION_DELAY},
+        {"list-routes", no_argument, NULL, OPT_LIST_ROUTES},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -60,25 +85,64 @@ main_usage(FILE *f)
 {
 	fprintf(f, "%s",
 	        _("Usage: myna-bff --listen HOST:PORT --db PATH [--demo]\n"
-	          "                [--admin-token-file FILE] [--device-interval SECONDS]\n"
-	          "                [--public-url URL]\n"
+	          "                [--admin-token-file FILE] [--public-url URL] [OPTIONS]\n"
 	          "\n"
 	          "The backend-for-frontend server of myna: sign-in (RFC 8628 device grant),\n"
-	          "the change feed of notices and deadlines, and the operator endpoints.\n"
+	          "the change feed of notices, deadlines, procedures, applications, records\n"
+	          "and access records, applications, and the operator endpoints.\n"
 	          "\n"
-	          "  --listen HOST:PORT         address to listen on; port 0 picks a free port\n"
-	          "  --db PATH                  the SQLite database (created when missing)\n"
-	          "  --demo                     fill an empty database with demo residents and\n"
-	          "                             data, and serve a sign-in approval page at "
+	          "  --listen HOST:PORT           address to listen on; port 0 picks a free port\n"
+	          "  --db PATH                    the SQLite database (created when missing)\n"
+	          "  --demo                       fill an empty database with demo residents and\n"
+	          "                               data, and serve a sign-in approval page at "
 	          "/device\n"
-	          "  --admin-token-file FILE    the operator token (else MYNA_BFF_ADMIN_TOKEN)\n"
-	          "  --device-interval SECONDS  polling interval for sign-in (default 5)\n"
-	          "  --public-url URL           the URL residents reach this server at\n"
-	          "                             (default http://HOST:PORT)\n"
-	          "  --help                     show this help\n"
-	          "  --version                  show the version\n"
+	          "  --admin-token-file FILE      the operator token (else MYNA_BFF_ADMIN_TOKEN)\n"
+	          "  --public-url URL             the URL residents reach this server at\n"
+	          "                               (default http://HOST:PORT)\n"
+	          "  --device-interval SECONDS    polling interval for sign-in (default 5)\n"
+	          "  --access-expiry SECONDS      lifetime of access tokens (default 3600)\n"
+	          "  --tombstone-retention SECONDS  how long deletions are kept in the feed\n"
+	          "                               (default 2592000, 30 days)\n"
+	          "  --rate-address RATE/BURST    requests per second per client address\n"
+	          "                               (default 100/1000; off for none)\n"
+	          "  --rate-token RATE/BURST      requests per second per access token\n"
+	          "                               (default 20/200; off for none)\n"
+	          "  --forwarded-for              take the client address from X-Forwarded-For\n"
+	          "                               when the peer is a proxy on loopback\n"
+	          "  --threads N                  threads serving connections (default 4)\n"
+	          "  --max-connections N          connections at once (default 1024)\n"
+	          "  --list-routes                print the route table and exit\n"
+	          "  --help                       show this help\n"
+	          "  --version                    show the version\n"
 	          "\n"
 	          "See myna-bff(8) and docs/api.md.\n"));
+}
+
+/* The storage listener: a commit changed an audience's feed.  The tips
+ * come first, so that a long poll woken next reads the new state. */
+static void
+main_changed(void *arg, const char *user, const char *municipality, long long seq)
+{
+	struct bff *bff = arg;
+
+	if (bff->tips != NULL)
+		feed_tips_note(bff->tips, user, municipality, seq);
+	waitlist_wake(bff->waitlist, user, municipality);
+}
+
+/* Prints the route table: method, pattern, who may call it. */
+static void
+main_list_routes(void)
+{
+	static const char *const auth[] = {"none", "user", "admin"};
+	size_t i;
+
+	for (i = 0; i < http_route_count(); i++) {
+		const struct http_route *r = http_route_at(i);
+
+		printf("%s %s %s%s\n", r->method, r->pattern, auth[r->auth],
+		       r->demo_only ? " demo" : "");
+	}
 }
 
 /* Says what was wrong with the command line; returns the exit status 2. */
@@ -192,13 +256,17 @@ main(int argc, char **argv)
 	struct http *http = NULL;
 	char *listen_arg = NULL, *db_path = NULL, *token_file = NULL, *public_url = NULL;
 	char *host = NULL, *port = NULL, *token = NULL, *cause = NULL;
-	const char *env;
+	const char *env, *rate_address = BFF_RATE_ADDRESS, *rate_token = BFF_RATE_TOKEN;
+	struct throttle_rate ra, rt;
+	long threads = HTTP_THREADS, connections = HTTP_CONNECTIONS_MAX;
 	sigset_t sigs;
 	int opt, fd = -1, bound = 0, sig = 0, status = 1;
 
 	memset(&bff, 0, sizeof bff);
 	bff.device_interval = BFF_DEVICE_INTERVAL;
 	bff.device_expiry = BFF_DEVICE_EXPIRY;
+	bff.access_expiry = BFF_ACCESS_EXPIRY;
+	bff.tombstone_retention = BFF_TOMBSTONE_RETENTION;
 	i18n_init(NULL);
 	log_init("myna-bff");
 
@@ -231,6 +299,47 @@ main(int argc, char **argv)
 		case OPT_PUBLIC_URL:
 			public_url = optarg;
 			break;
+		case OPT_ACCESS_EXPIRY:
+			bff.access_expiry = main_seconds(optarg, 1, 86400);
+			if (bff.access_expiry < 0)
+				return main_bad_usage(_("--access-expiry takes a number of seconds "
+				                        "from 1 to 86400"));
+			break;
+		case OPT_TOMBSTONE_RETENTION:
+			bff.tombstone_retention = main_seconds(optarg, 0, 10L * 365 * 86400);
+			if (bff.tombstone_retention < 0)
+				return main_bad_usage(_("--tombstone-retention takes a number of "
+				                        "seconds, up to ten years"));
+			break;
+		case OPT_RATE_ADDRESS:
+			rate_address = optarg;
+			break;
+		case OPT_RATE_TOKEN:
+			rate_token = optarg;
+			break;
+		case OPT_FORWARDED_FOR:
+			bff.forwarded_for = 1;
+			break;
+		case OPT_THREADS:
+			threads = main_seconds(optarg, 1, 256);
+			if (threads < 0)
+				return main_bad_usage(_("--threads takes a number from 1 to 256"));
+			break;
+		case OPT_MAX_CONNECTIONS:
+			connections = main_seconds(optarg, 1, 100000);
+			if (connections < 0)
+				return main_bad_usage(
+				        _("--max-connections takes a number from 1 to 100000"));
+			break;
+		case OPT_APPLICATION_DELAY:
+			bff.application_delay_ms = main_seconds(optarg, 0, 60000);
+			if (bff.application_delay_ms < 0)
+				return main_bad_usage(_("--test-application-delay takes "
+				                        "milliseconds, up to 60000"));
+			break;
+		case OPT_LIST_ROUTES:
+			main_list_routes();
+			return 0;
 		case OPT_HELP:
 			main_usage(stdout);
 			return 0;
@@ -257,6 +366,14 @@ main(int argc, char **argv)
 	if (main_split_listen(listen_arg, &host, &port) != 0)
 		return main_bad_usage(
 		        _("--listen takes HOST:PORT, such as 127.0.0.1:8080 or [::1]:0"));
+	if (throttle_rate_parse(rate_address, &ra) != 0 ||
+	    throttle_rate_parse(rate_token, &rt) != 0) {
+		free(host);
+		free(port);
+		return main_bad_usage(_("--rate-address and --rate-token take RATE/BURST (requests "
+		                        "per second and how many at once, such as 100/1000) or "
+		                        "off"));
+	}
 
 	/* The token file wins over the environment. */
 	env = getenv("MYNA_BFF_ADMIN_TOKEN");
@@ -290,10 +407,31 @@ main(int argc, char **argv)
 		         "(use --admin-token-file or MYNA_BFF_ADMIN_TOKEN)");
 	}
 
-	if (db_open(db_path, &bff.db, &cause) != 0)
+	if (storage_open(db_path, &bff.storage, &cause) != 0)
 		goto fail;
-	if (bff.demo && demo_load(bff.db, time(NULL), &cause) != 0)
+	bff.metrics = metrics_new(http_route_count());
+	bff.per_address = throttle_new(ra, 65536);
+	bff.per_token = throttle_new(rt, 65536);
+	bff.waitlist = waitlist_new();
+	if (bff.waitlist == NULL) {
+		cause = xstrdup(_("cannot start the thread of the long polls"));
 		goto fail;
+	}
+	bff.tips = feed_tips_new(FEED_TIPS_SLOTS);
+	bff.tokens = auth_cache_new(AUTH_CACHE_SLOTS);
+	storage_listen(bff.storage, main_changed, &bff);
+	if (bff.demo && demo_load(bff.storage, time(NULL), &cause) != 0)
+		goto fail;
+	if (feed_tips_load(bff.tips, bff.storage) != 0) {
+		cause = xstrdup(_("cannot read the feed"));
+		goto fail;
+	}
+	{
+		long long removed = 0;
+
+		if (admin_maintain(&bff, &removed) != 0)
+			log_warn("maintenance failed at start; the server goes on");
+	}
 	if (http_listen(host, port, &fd, &bound, &cause) != 0)
 		goto fail;
 	if (public_url != NULL) {
@@ -312,7 +450,8 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (http_start(&bff, fd, &http, &cause) != 0)
+	if (http_start(&bff, fd, (unsigned int)threads, (unsigned int)connections, &http, &cause) !=
+	    0)
 		goto fail;
 	fd = -1;
 	if (strchr(host, ':') != NULL)
@@ -321,8 +460,17 @@ main(int argc, char **argv)
 		fprintf(stderr, "listening on http://%s:%d\n", host, bound);
 	fflush(stderr);
 
-	while (sigwait(&sigs, &sig) != 0)
-		;
+	/* Between signals, the maintenance runs every so often. */
+	for (;;) {
+		struct timespec ts = {BFF_MAINTENANCE_INTERVAL, 0};
+		long long removed = 0;
+
+		sig = sigtimedwait(&sigs, NULL, &ts);
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		if (sig < 0 && errno == EAGAIN && admin_maintain(&bff, &removed) != 0)
+			log_warn("maintenance failed; trying again later");
+	}
 	log_info("%s: stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	http_stop(http);
 	status = 0;
@@ -332,7 +480,15 @@ fail:
 out:
 	if (fd >= 0)
 		close(fd);
-	db_close(bff.db);
+	if (bff.storage != NULL)
+		storage_listen(bff.storage, NULL, NULL);
+	waitlist_free(bff.waitlist);
+	storage_close(bff.storage);
+	feed_tips_free(bff.tips);
+	auth_cache_free(bff.tokens);
+	metrics_free(bff.metrics);
+	throttle_free(bff.per_address);
+	throttle_free(bff.per_token);
 	free(bff.base_url);
 	free(host);
 	free(port);

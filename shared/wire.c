@@ -5,11 +5,14 @@
  * capped and cleaned, ids are checked against WIRE_ID_CHARS, and a page is
  * either decoded whole or refused with a reason.
  */
+#include <errno.h>
 #include <limits.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "date.h"
 #include "i18n.h"
 #include "mem.h"
@@ -497,4 +500,1113 @@ wire_page_add(json_object *page, const char *type, const char *id, int deleted, 
 	else
 		json_object_object_add(c, "data", data);
 	json_object_array_add(changes, c);
+}
+
+/* --- pages written as text ----------------------------------------------- */
+
+/* Appends s as a JSON string. */
+static void
+wire_buf_string(struct buf *b, const char *s)
+{
+	buf_addch(b, '"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			buf_printf(b, "\\u%04x", c);
+		else
+			buf_addch(b, (char)c);
+	}
+	buf_addch(b, '"');
+}
+
+void
+wire_page_text_add(struct buf *changes, const char *type, const char *id, int deleted,
+		   const char *data_json, size_t data_len)
+{
+	if (changes->len > 0)
+		buf_addch(changes, ',');
+	buf_addstr(changes, "{\"type\":");
+	wire_buf_string(changes, type);
+	buf_addstr(changes, ",\"id\":");
+	wire_buf_string(changes, id);
+	if (deleted || data_json == NULL) {
+		buf_addstr(changes, ",\"op\":\"delete\"}");
+		return;
+	}
+	buf_addstr(changes, ",\"op\":\"upsert\",\"data\":");
+	buf_add(changes, data_json, data_len);
+	buf_addch(changes, '}');
+}
+
+void
+wire_page_text_end(struct buf *out, const char *cursor, int has_more, const struct buf *changes)
+{
+	buf_addstr(out, "{\"cursor\":");
+	wire_buf_string(out, cursor ? cursor : "");
+	buf_printf(out, ",\"has_more\":%s,\"changes\":[", has_more ? "true" : "false");
+	buf_add(out, changes->data, changes->len);
+	buf_addstr(out, "]}\n");
+}
+
+/* --- helpers for the other types -------------------------------------------- */
+
+static json_object *
+wire_member(json_object *o, const char *name)
+{
+	json_object *v = NULL;
+
+	if (!json_object_object_get_ex(o, name, &v))
+		return NULL;
+	return v;
+}
+
+/* An id-like string member (WIRE_ID_CHARS, no NUL inside).  Absent or
+ * null gives NULL, which fails when required. */
+static int
+wire_id_member(json_object *data, const char *name, int required, char **out, char **cause)
+{
+	json_object *v = wire_member(data, name);
+
+	*out = NULL;
+	if (v == NULL) {
+		if (!required)
+			return 0;
+		*cause = xasprintf(_("field \"%s\" is missing"), name);
+		return -1;
+	}
+	if (!wire_json_id(v)) {
+		*cause = xasprintf(_("field \"%s\" is not a valid id"), name);
+		return -1;
+	}
+	*out = xstrdup(json_object_get_string(v));
+	return 0;
+}
+
+/* A boolean member; absent or null gives def. */
+static int
+wire_bool_member(json_object *data, const char *name, int def, int *out, char **cause)
+{
+	json_object *v = wire_member(data, name);
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_boolean)) {
+		*cause = xasprintf(_("field \"%s\" is not true or false"), name);
+		return -1;
+	}
+	*out = json_object_get_boolean(v);
+	return 0;
+}
+
+/* A whole-number member; *present says whether it was there. */
+static int
+wire_int_member(json_object *data, const char *name, int *present, long long *out, char **cause)
+{
+	json_object *v = wire_member(data, name);
+
+	*present = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_int)) {
+		*cause = xasprintf(_("field \"%s\" is not a whole number"), name);
+		return -1;
+	}
+	errno = 0;
+	*out = json_object_get_int64(v);
+	if (errno != 0) {
+		*cause = xasprintf(_("field \"%s\" is out of range"), name);
+		return -1;
+	}
+	*present = 1;
+	return 0;
+}
+
+/* An array member of at most max elements; absent or null gives NULL. */
+static int
+wire_array_member(json_object *data, const char *name, size_t max, json_object **out,
+		  size_t *n, char **cause)
+{
+	json_object *v = wire_member(data, name);
+
+	*out = NULL;
+	*n = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_object_is_type(v, json_type_array)) {
+		*cause = xasprintf(_("field \"%s\" is not a list"), name);
+		return -1;
+	}
+	*n = json_object_array_length(v);
+	if (*n > max) {
+		*cause = xasprintf(_("field \"%s\" holds more than %zu entries"), name, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Returns 1 when s is "YYYY-MM-DD", a date that exists. */
+static int
+wire_date_valid(const char *s)
+{
+	static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d, i;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	if (y < 1 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+		return 0;
+	if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 0;
+	return 1;
+}
+
+/* Returns 1 when name is a valid field name. */
+static int
+wire_name_valid(const char *name, size_t len)
+{
+	return len > 0 && len <= WIRE_NAME_MAX && strlen(name) == len &&
+	       strspn(name, WIRE_NAME_CHARS) == len;
+}
+
+static void
+wire_text_add(json_object *o, const char *key, const struct wire_text *t)
+{
+	if (t->ja != NULL || t->en != NULL)
+		json_object_object_add(o, key, wire_text_encode(t));
+}
+
+/* Compiles pattern anchored at both ends; 0 when it compiles. */
+static int
+wire_pattern_compile(const char *pattern, regex_t *re)
+{
+	char *anchored = xasprintf("^(%s)$", pattern);
+	int rc = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
+
+	free(anchored);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Counts the characters of the UTF-8 string s. */
+static size_t
+wire_chars(const char *s)
+{
+	size_t len = strlen(s), n = 0, step;
+	unsigned int cp;
+
+	while ((step = text_decode(s, len, &cp)) > 0) {
+		s += step;
+		len -= step;
+		n++;
+	}
+	return n;
+}
+
+/* --- procedure ------------------------------------------------------------------ */
+
+static const char *const wire_field_types[] = { "text", "number", "date", "choice", "bool" };
+
+static void
+wire_field_release(struct wire_field *f)
+{
+	size_t i;
+
+	free(f->name);
+	wire_text_release(&f->label);
+	wire_text_release(&f->help);
+	free(f->pattern);
+	for (i = 0; i < f->nchoices; i++) {
+		free(f->choices[i].value);
+		wire_text_release(&f->choices[i].label);
+	}
+	free(f->choices);
+	memset(f, 0, sizeof *f);
+}
+
+static int
+wire_choices_decode(json_object *list, size_t n, struct wire_field *f, char **cause)
+{
+	size_t i, j;
+
+	f->choices = xcalloc(n, sizeof *f->choices);
+	for (i = 0; i < n; i++) {
+		json_object *c = json_object_array_get_idx(list, i);
+		struct wire_choice *ch = &f->choices[i];
+		char *why = NULL;
+
+		if (!json_object_is_type(c, json_type_object)) {
+			*cause = xasprintf(_("choice %zu is not an object"), i + 1);
+			return -1;
+		}
+		f->nchoices++;
+		if (wire_id_member(c, "value", 1, &ch->value, &why) < 0 ||
+		    wire_text_field(c, "label", 1, 0, &ch->label, &why) < 0) {
+			*cause = xasprintf(_("choice %zu: %s"), i + 1, why);
+			free(why);
+			return -1;
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(f->choices[j].value, ch->value) == 0) {
+				*cause = xasprintf(_("choice \"%s\" is given twice"), ch->value);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Decodes one field of a form. */
+static int
+wire_field_decode(json_object *o, struct wire_field *f, char **cause)
+{
+	json_object *v, *choices = NULL;
+	long long num = 0;
+	size_t i, n = 0;
+	int present = 0;
+	regex_t re;
+
+	if (!json_object_is_type(o, json_type_object)) {
+		*cause = xstrdup(_("not an object"));
+		return -1;
+	}
+	v = wire_member(o, "name");
+	if (!json_object_is_type(v, json_type_string) ||
+	    !wire_name_valid(json_object_get_string(v), (size_t)json_object_get_string_len(v))) {
+		*cause = xasprintf(_("field \"name\" must be 1 to %d characters of %s"),
+				   WIRE_NAME_MAX, "a-z 0-9 _");
+		return -1;
+	}
+	f->name = xstrdup(json_object_get_string(v));
+	v = wire_member(o, "type");
+	for (i = 0; i < sizeof wire_field_types / sizeof wire_field_types[0]; i++)
+		if (json_object_is_type(v, json_type_string) &&
+		    strcmp(json_object_get_string(v), wire_field_types[i]) == 0)
+			break;
+	if (i == sizeof wire_field_types / sizeof wire_field_types[0]) {
+		*cause = xstrdup(_("field \"type\" must be text, number, date, choice or bool"));
+		return -1;
+	}
+	f->type = (enum wire_field_type)i;
+	if (wire_text_field(o, "label", 1, 0, &f->label, cause) < 0 ||
+	    wire_text_field(o, "help", 0, 0, &f->help, cause) < 0 ||
+	    wire_bool_member(o, "required", 0, &f->required, cause) < 0)
+		return -1;
+
+	f->max_length = WIRE_LENGTH_DEFAULT;
+	if (wire_int_member(o, "max_length", &present, &num, cause) < 0)
+		return -1;
+	if (present) {
+		if (f->type != WIRE_FIELD_TEXT || num < 1 || num > WIRE_LENGTH_MAX) {
+			*cause = xasprintf(_("field \"max_length\" must be 1 to %d, on text "
+					     "fields only"), WIRE_LENGTH_MAX);
+			return -1;
+		}
+		f->max_length = (long)num;
+	}
+	v = wire_member(o, "pattern");
+	if (v != NULL) {
+		if (f->type != WIRE_FIELD_TEXT || !json_object_is_type(v, json_type_string) ||
+		    json_object_get_string_len(v) > WIRE_PATTERN_MAX ||
+		    (size_t)json_object_get_string_len(v) != strlen(json_object_get_string(v)) ||
+		    !text_valid_utf8(json_object_get_string(v),
+				     (size_t)json_object_get_string_len(v))) {
+			*cause = xasprintf(_("field \"pattern\" must be a string of at most %d "
+					     "bytes, on text fields only"), WIRE_PATTERN_MAX);
+			return -1;
+		}
+		if (wire_pattern_compile(json_object_get_string(v), &re) < 0) {
+			*cause = xstrdup(_("field \"pattern\" is not a valid regular expression"));
+			return -1;
+		}
+		regfree(&re);
+		f->pattern = xstrdup(json_object_get_string(v));
+	}
+	if (wire_int_member(o, "min", &f->has_min, &f->min, cause) < 0 ||
+	    wire_int_member(o, "max", &f->has_max, &f->max, cause) < 0)
+		return -1;
+	if ((f->has_min || f->has_max) && f->type != WIRE_FIELD_NUMBER) {
+		*cause = xstrdup(_("\"min\" and \"max\" belong to number fields only"));
+		return -1;
+	}
+	if (f->has_min && f->has_max && f->min > f->max) {
+		*cause = xstrdup(_("\"min\" is larger than \"max\""));
+		return -1;
+	}
+	if (wire_array_member(o, "choices", WIRE_CHOICES_MAX, &choices, &n, cause) < 0)
+		return -1;
+	if ((f->type == WIRE_FIELD_CHOICE) != (n > 0)) {
+		*cause = xstrdup(_("a choice field needs \"choices\", and only it may have them"));
+		return -1;
+	}
+	return n > 0 ? wire_choices_decode(choices, n, f, cause) : 0;
+}
+
+/* Checks that data is an object and gives it a cleaned id. */
+static int
+wire_data(json_object *data, const char *id, char **outid, char **cause)
+{
+	*outid = NULL;
+	if (!json_object_is_type(data, json_type_object)) {
+		*cause = xstrdup(_("the data is not an object"));
+		return -1;
+	}
+	if (id != NULL) {
+		if (!wire_id_valid(id)) {
+			*cause = xstrdup(_("the id is not valid"));
+			return -1;
+		}
+		*outid = xstrdup(id);
+	}
+	return 0;
+}
+
+int
+wire_procedure_from_json(json_object *data, const char *id, struct wire_procedure *out,
+			 char **cause)
+{
+	json_object *list = NULL, *v;
+	char *why = NULL;
+	size_t i, j, n = 0;
+
+	memset(out, 0, sizeof *out);
+	if (wire_data(data, id, &out->id, &why) < 0 ||
+	    wire_text_field(data, "name", 1, 0, &out->name, &why) < 0 ||
+	    wire_text_field(data, "agency", 1, 0, &out->agency, &why) < 0 ||
+	    wire_text_field(data, "description", 0, TEXT_MULTILINE, &out->description, &why) < 0 ||
+	    wire_text_field(data, "deadline", 0, 0, &out->deadline, &why) < 0 ||
+	    wire_bool_member(data, "online", 0, &out->online, &why) < 0)
+		goto fail;
+	v = wire_member(data, "municipality");
+	if (v != NULL) {
+		const char *m = json_object_get_string(v);
+
+		if (!json_object_is_type(v, json_type_string) ||
+		    json_object_get_string_len(v) != 6 || strspn(m, "0123456789") != 6) {
+			why = xstrdup(_("field \"municipality\" is not a 6-digit code"));
+			goto fail;
+		}
+		out->municipality = xstrdup(m);
+	}
+	if (wire_array_member(data, "documents", WIRE_LIST_MAX, &list, &n, &why) < 0)
+		goto fail;
+	out->documents = xcalloc(n ? n : 1, sizeof *out->documents);
+	for (i = 0; i < n; i++) {
+		char *w = NULL;
+
+		if (wire_text_decode(json_object_array_get_idx(list, i), &out->documents[i], 0,
+				     &w) < 0 || out->documents[i].ja == NULL) {
+			why = xasprintf(_("document %zu: %s"), i + 1,
+					w ? w : _("no Japanese text"));
+			free(w);
+			out->ndocuments = i + 1;
+			goto fail;
+		}
+		out->ndocuments++;
+	}
+	if (wire_array_member(data, "fields", WIRE_LIST_MAX, &list, &n, &why) < 0)
+		goto fail;
+	out->fields = xcalloc(n ? n : 1, sizeof *out->fields);
+	for (i = 0; i < n; i++) {
+		char *w = NULL;
+
+		out->nfields++;
+		if (wire_field_decode(json_object_array_get_idx(list, i), &out->fields[i],
+				      &w) < 0) {
+			why = xasprintf(_("form field %zu: %s"), i + 1, w);
+			free(w);
+			goto fail;
+		}
+		for (j = 0; j < i; j++) {
+			if (strcmp(out->fields[j].name, out->fields[i].name) == 0) {
+				why = xasprintf(_("form field \"%s\" is given twice"),
+						out->fields[i].name);
+				goto fail;
+			}
+		}
+	}
+	return 0;
+fail:
+	*cause = xasprintf(_("procedure %s: %s"), id ? id : "?", why);
+	free(why);
+	wire_procedure_release(out);
+	return -1;
+}
+
+int
+wire_procedure_decode(const struct wire_change *c, struct wire_procedure *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	if (wire_change_data(c, "procedure", cause) < 0)
+		return -1;
+	return wire_procedure_from_json(c->data, c->id, out, cause);
+}
+
+void
+wire_procedure_release(struct wire_procedure *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	free(p->id);
+	wire_text_release(&p->name);
+	wire_text_release(&p->agency);
+	wire_text_release(&p->description);
+	wire_text_release(&p->deadline);
+	for (i = 0; i < p->ndocuments; i++)
+		wire_text_release(&p->documents[i]);
+	free(p->documents);
+	free(p->municipality);
+	for (i = 0; i < p->nfields; i++)
+		wire_field_release(&p->fields[i]);
+	free(p->fields);
+	memset(p, 0, sizeof *p);
+}
+
+static json_object *
+wire_field_encode(const struct wire_field *f)
+{
+	json_object *o = json_object_new_object(), *a;
+	size_t i;
+
+	json_object_object_add(o, "name", json_object_new_string(f->name));
+	json_object_object_add(o, "type", json_object_new_string(wire_field_types[f->type]));
+	json_object_object_add(o, "label", wire_text_encode(&f->label));
+	wire_text_add(o, "help", &f->help);
+	json_object_object_add(o, "required", json_object_new_boolean(f->required != 0));
+	if (f->type == WIRE_FIELD_TEXT) {
+		json_object_object_add(o, "max_length", json_object_new_int64(f->max_length));
+		wire_add_string(o, "pattern", f->pattern);
+	}
+	if (f->has_min)
+		json_object_object_add(o, "min", json_object_new_int64(f->min));
+	if (f->has_max)
+		json_object_object_add(o, "max", json_object_new_int64(f->max));
+	if (f->nchoices > 0) {
+		a = json_object_new_array();
+		for (i = 0; i < f->nchoices; i++) {
+			json_object *c = json_object_new_object();
+
+			json_object_object_add(c, "value",
+					       json_object_new_string(f->choices[i].value));
+			json_object_object_add(c, "label", wire_text_encode(&f->choices[i].label));
+			json_object_array_add(a, c);
+		}
+		json_object_object_add(o, "choices", a);
+	}
+	return o;
+}
+
+json_object *
+wire_procedure_encode(const struct wire_procedure *p)
+{
+	json_object *o = json_object_new_object(), *a;
+	size_t i;
+
+	json_object_object_add(o, "name", wire_text_encode(&p->name));
+	json_object_object_add(o, "agency", wire_text_encode(&p->agency));
+	json_object_object_add(o, "description", wire_text_encode(&p->description));
+	wire_text_add(o, "deadline", &p->deadline);
+	a = json_object_new_array();
+	for (i = 0; i < p->ndocuments; i++)
+		json_object_array_add(a, wire_text_encode(&p->documents[i]));
+	json_object_object_add(o, "documents", a);
+	json_object_object_add(o, "online", json_object_new_boolean(p->online != 0));
+	json_object_object_add(o, "municipality",
+			       p->municipality ? json_object_new_string(p->municipality) : NULL);
+	a = json_object_new_array();
+	for (i = 0; i < p->nfields; i++)
+		json_object_array_add(a, wire_field_encode(&p->fields[i]));
+	json_object_object_add(o, "fields", a);
+	return o;
+}
+
+/* --- checking answers against a form ------------------------------------------ */
+
+void
+wire_answer_release(struct wire_answer *a)
+{
+	if (a == NULL)
+		return;
+	free(a->name);
+	free(a->string);
+	memset(a, 0, sizeof *a);
+}
+
+void
+wire_answers_free(struct wire_answer *a, size_t n)
+{
+	size_t i;
+
+	for (i = 0; a != NULL && i < n; i++)
+		wire_answer_release(&a[i]);
+	free(a);
+}
+
+void
+wire_field_errors_free(struct wire_field_error *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; e != NULL && i < n; i++) {
+		free(e[i].field);
+		free(e[i].message);
+	}
+	free(e);
+}
+
+/* Sets the failure of a field check. */
+static int
+wire_check_fail(const char **code, char **message, const char *c, char *m)
+{
+	*code = c;
+	*message = m;
+	return -1;
+}
+
+int
+wire_field_check(const struct wire_field *f, json_object *value, struct wire_answer *out,
+		 const char **code, char **message)
+{
+	struct wire_answer a;
+	char *s = NULL;
+	size_t i, len;
+	regex_t re;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	if (out != NULL)
+		memset(out, 0, sizeof *out);
+	if (value != NULL && json_object_is_type(value, json_type_string)) {
+		len = (size_t)json_object_get_string_len(value);
+		if (len > WIRE_ANSWER_MAX)
+			return wire_check_fail(code, message, "too_long",
+					       xasprintf(_("Enter at most %ld characters."),
+							 f->max_length));
+		s = text_clean(json_object_get_string(value), len, 0);
+		/* Blanks around a typed value are not part of it. */
+		len = strlen(s);
+		while (len > 0 && s[len - 1] == ' ')
+			s[--len] = '\0';
+		if (s[0] == ' ') {
+			char *t = xstrdup(s + strspn(s, " "));
+
+			free(s);
+			s = t;
+		}
+		if (*s == '\0')
+			xfree(&s);
+	}
+	if (value == NULL || json_object_is_type(value, json_type_null) ||
+	    (json_object_is_type(value, json_type_string) && s == NULL)) {
+		if (f->required)
+			return wire_check_fail(code, message, "required",
+					       xstrdup(_("This field is required.")));
+		return 0;
+	}
+	switch (f->type) {
+	case WIRE_FIELD_TEXT:
+	case WIRE_FIELD_DATE:
+	case WIRE_FIELD_CHOICE:
+		if (s == NULL) {
+			rc = wire_check_fail(code, message, "type",
+					     xstrdup(_("Enter text here.")));
+			goto fail;
+		}
+		a.kind = WIRE_ANSWER_STRING;
+		break;
+	case WIRE_FIELD_NUMBER:
+		if (!json_object_is_type(value, json_type_int)) {
+			rc = wire_check_fail(code, message, "type",
+					     xstrdup(_("Enter a whole number.")));
+			goto fail;
+		}
+		errno = 0;
+		a.kind = WIRE_ANSWER_NUMBER;
+		a.number = json_object_get_int64(value);
+		if (errno != 0 || (f->has_min && a.number < f->min) ||
+		    (f->has_max && a.number > f->max)) {
+			if (f->has_min && f->has_max)
+				rc = wire_check_fail(code, message, "range",
+						     xasprintf(_("Enter a number from %lld to %lld."),
+							       f->min, f->max));
+			else if (f->has_min)
+				rc = wire_check_fail(code, message, "range",
+						     xasprintf(_("Enter %lld or more."), f->min));
+			else
+				rc = wire_check_fail(code, message, "range",
+						     xasprintf(_("Enter %lld or less."), f->max));
+			goto fail;
+		}
+		break;
+	case WIRE_FIELD_BOOL:
+		if (!json_object_is_type(value, json_type_boolean)) {
+			rc = wire_check_fail(code, message, "type",
+					     xstrdup(_("Answer yes or no.")));
+			goto fail;
+		}
+		a.kind = WIRE_ANSWER_BOOL;
+		a.boolean = json_object_get_boolean(value);
+		break;
+	}
+	if (f->type == WIRE_FIELD_TEXT) {
+		if (wire_chars(s) > (size_t)f->max_length) {
+			rc = wire_check_fail(code, message, "too_long",
+					     xasprintf(_("Enter at most %ld characters."),
+						       f->max_length));
+			goto fail;
+		}
+		if (f->pattern != NULL) {
+			if (wire_pattern_compile(f->pattern, &re) < 0) {
+				rc = wire_check_fail(code, message, "pattern",
+						     xstrdup(_("This field cannot be checked.")));
+				goto fail;
+			}
+			rc = regexec(&re, s, 0, NULL, 0);
+			regfree(&re);
+			if (rc != 0) {
+				rc = wire_check_fail(code, message, "pattern",
+						     xstrdup(_("The value is not in the form "
+							       "asked for.")));
+				goto fail;
+			}
+		}
+	} else if (f->type == WIRE_FIELD_DATE && !wire_date_valid(s)) {
+		rc = wire_check_fail(code, message, "date",
+				     xstrdup(_("Enter a date as YYYY-MM-DD, such as 2027-04-01.")));
+		goto fail;
+	} else if (f->type == WIRE_FIELD_CHOICE) {
+		for (i = 0; i < f->nchoices; i++)
+			if (strcmp(f->choices[i].value, s) == 0)
+				break;
+		if (i == f->nchoices) {
+			rc = wire_check_fail(code, message, "choice",
+					     xstrdup(_("Choose one of the choices offered.")));
+			goto fail;
+		}
+	}
+	a.name = xstrdup(f->name);
+	a.string = s;
+	if (out != NULL)
+		*out = a;
+	else
+		wire_answer_release(&a);
+	return 0;
+fail:
+	free(s);
+	return rc;
+}
+
+size_t
+wire_answers_check(const struct wire_field *fields, size_t nfields, json_object *answers,
+		   struct wire_answer **out, size_t *nout, struct wire_field_error **errs,
+		   size_t *nerrs)
+{
+	struct wire_answer *got = xcalloc(nfields ? nfields : 1, sizeof *got);
+	struct wire_field_error *e = NULL;
+	size_t i, n = 0, ne = 0, cap = 0;
+
+	*out = NULL;
+	*nout = 0;
+	*errs = NULL;
+	*nerrs = 0;
+	for (i = 0; i < nfields; i++) {
+		json_object *v = NULL;
+		const char *code = NULL;
+		char *message = NULL;
+
+		if (answers != NULL)
+			json_object_object_get_ex(answers, fields[i].name, &v);
+		if (wire_field_check(&fields[i], v, &got[n], &code, &message) < 0) {
+			if (ne == cap) {
+				cap = cap ? cap * 2 : 8;
+				e = xreallocarray(e, cap, sizeof *e);
+			}
+			e[ne].field = xstrdup(fields[i].name);
+			e[ne].code = code;
+			e[ne].message = message;
+			ne++;
+			continue;
+		}
+		if (got[n].name != NULL)
+			n++;
+	}
+	if (answers != NULL) {
+		json_object_object_foreach(answers, key, val) {
+			(void)val;
+			for (i = 0; i < nfields; i++)
+				if (strcmp(fields[i].name, key) == 0)
+					break;
+			if (i < nfields || ne >= nfields + WIRE_LIST_MAX)
+				continue;
+			if (ne == cap) {
+				cap = cap ? cap * 2 : 8;
+				e = xreallocarray(e, cap, sizeof *e);
+			}
+			e[ne].field = text_clean(key, strnlen(key, WIRE_NAME_MAX), 0);
+			e[ne].code = "unknown";
+			e[ne].message = xstrdup(_("The form has no such field."));
+			ne++;
+		}
+	}
+	if (ne > 0) {
+		wire_answers_free(got, n);
+		*errs = e;
+		*nerrs = ne;
+		return ne;
+	}
+	*out = got;
+	*nout = n;
+	return 0;
+}
+
+/* --- application ---------------------------------------------------------------- */
+
+static const char *const wire_statuses[] = {
+	"received", "under_review", "needs_changes", "approved", "rejected",
+};
+
+int
+wire_status_valid(const char *status)
+{
+	size_t i;
+
+	for (i = 0; status != NULL && i < sizeof wire_statuses / sizeof wire_statuses[0]; i++)
+		if (strcmp(status, wire_statuses[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+wire_answers_decode(json_object *o, struct wire_application *a, char **cause)
+{
+	size_t n;
+
+	if (o == NULL)
+		return 0;
+	if (!json_object_is_type(o, json_type_object)) {
+		*cause = xstrdup(_("field \"answers\" is not an object"));
+		return -1;
+	}
+	n = (size_t)json_object_object_length(o);
+	if (n > WIRE_LIST_MAX) {
+		*cause = xasprintf(_("field \"answers\" holds more than %d entries"),
+				   WIRE_LIST_MAX);
+		return -1;
+	}
+	a->answers = xcalloc(n ? n : 1, sizeof *a->answers);
+	json_object_object_foreach(o, key, val) {
+		struct wire_answer *w = &a->answers[a->nanswers];
+
+		if (!wire_name_valid(key, strlen(key))) {
+			*cause = xstrdup(_("an answer has no valid field name"));
+			return -1;
+		}
+		if (json_object_is_type(val, json_type_string)) {
+			w->kind = WIRE_ANSWER_STRING;
+			w->string = wire_clean_string(val, key, WIRE_ANSWER_MAX, 0, cause);
+			if (w->string == NULL)
+				return -1;
+		} else if (json_object_is_type(val, json_type_int)) {
+			w->kind = WIRE_ANSWER_NUMBER;
+			w->number = json_object_get_int64(val);
+		} else if (json_object_is_type(val, json_type_boolean)) {
+			w->kind = WIRE_ANSWER_BOOL;
+			w->boolean = json_object_get_boolean(val);
+		} else {
+			*cause = xasprintf(_("answer \"%s\" is not text, a whole number or "
+					     "true/false"), key);
+			return -1;
+		}
+		w->name = xstrdup(key);
+		a->nanswers++;
+	}
+	return 0;
+}
+
+int
+wire_application_from_json(json_object *data, const char *id, struct wire_application *out,
+			   char **cause)
+{
+	json_object *list = NULL;
+	char *why = NULL;
+	size_t i, n = 0;
+
+	memset(out, 0, sizeof *out);
+	if (wire_data(data, id, &out->id, &why) < 0 ||
+	    wire_id_member(data, "procedure", 1, &out->procedure, &why) < 0 ||
+	    wire_text_field(data, "procedure_name", 0, 0, &out->procedure_name, &why) < 0 ||
+	    wire_id_member(data, "status", 1, &out->status, &why) < 0 ||
+	    (out->submitted = wire_time(data, "submitted", &why)) == NULL ||
+	    (out->updated = wire_time(data, "updated", &why)) == NULL ||
+	    wire_answers_decode(wire_member(data, "answers"), out, &why) < 0 ||
+	    wire_array_member(data, "history", WIRE_LIST_MAX, &list, &n, &why) < 0)
+		goto fail;
+	if (!wire_status_valid(out->status)) {
+		why = xasprintf(_("unknown status \"%s\""), out->status);
+		goto fail;
+	}
+	if (n == 0) {
+		why = xstrdup(_("field \"history\" is missing or empty"));
+		goto fail;
+	}
+	out->history = xcalloc(n, sizeof *out->history);
+	for (i = 0; i < n; i++) {
+		json_object *h = json_object_array_get_idx(list, i);
+		struct wire_status *s = &out->history[i];
+		char *w = NULL;
+
+		out->nhistory++;
+		if (!json_object_is_type(h, json_type_object)) {
+			w = xstrdup(_("not an object"));
+		} else if (wire_id_member(h, "status", 1, &s->status, &w) == 0 &&
+			   (s->at = wire_time(h, "at", &w)) != NULL &&
+			   wire_text_field(h, "message", 0, TEXT_MULTILINE, &s->message,
+					   &w) == 0 &&
+			   !wire_status_valid(s->status)) {
+			w = xasprintf(_("unknown status \"%s\""), s->status);
+		}
+		if (w != NULL) {
+			why = xasprintf(_("history entry %zu: %s"), i + 1, w);
+			free(w);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	*cause = xasprintf(_("application %s: %s"), id ? id : "?", why);
+	free(why);
+	wire_application_release(out);
+	return -1;
+}
+
+int
+wire_application_decode(const struct wire_change *c, struct wire_application *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	if (wire_change_data(c, "application", cause) < 0)
+		return -1;
+	return wire_application_from_json(c->data, c->id, out, cause);
+}
+
+void
+wire_application_release(struct wire_application *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	free(a->id);
+	free(a->procedure);
+	wire_text_release(&a->procedure_name);
+	free(a->status);
+	free(a->submitted);
+	free(a->updated);
+	wire_answers_free(a->answers, a->nanswers);
+	for (i = 0; i < a->nhistory; i++) {
+		free(a->history[i].status);
+		free(a->history[i].at);
+		wire_text_release(&a->history[i].message);
+	}
+	free(a->history);
+	memset(a, 0, sizeof *a);
+}
+
+json_object *
+wire_application_encode(const struct wire_application *a)
+{
+	json_object *o = json_object_new_object(), *ans, *hist;
+	size_t i;
+
+	json_object_object_add(o, "procedure", json_object_new_string(a->procedure));
+	wire_text_add(o, "procedure_name", &a->procedure_name);
+	json_object_object_add(o, "status", json_object_new_string(a->status));
+	wire_add_string(o, "submitted", a->submitted);
+	wire_add_string(o, "updated", a->updated);
+	ans = json_object_new_object();
+	for (i = 0; i < a->nanswers; i++) {
+		const struct wire_answer *w = &a->answers[i];
+		json_object *v = NULL;
+
+		if (w->kind == WIRE_ANSWER_NUMBER)
+			v = json_object_new_int64(w->number);
+		else if (w->kind == WIRE_ANSWER_BOOL)
+			v = json_object_new_boolean(w->boolean != 0);
+		else
+			v = json_object_new_string(w->string ? w->string : "");
+		json_object_object_add(ans, w->name, v);
+	}
+	json_object_object_add(o, "answers", ans);
+	hist = json_object_new_array();
+	for (i = 0; i < a->nhistory; i++) {
+		json_object *h = json_object_new_object();
+
+		json_object_object_add(h, "status", json_object_new_string(a->history[i].status));
+		wire_add_string(h, "at", a->history[i].at);
+		wire_text_add(h, "message", &a->history[i].message);
+		json_object_array_add(hist, h);
+	}
+	json_object_object_add(o, "history", hist);
+	return o;
+}
+
+/* --- record ------------------------------------------------------------------------ */
+
+int
+wire_record_from_json(json_object *data, const char *id, struct wire_record *out, char **cause)
+{
+	json_object *list = NULL;
+	char *why = NULL;
+	size_t i, n = 0;
+
+	memset(out, 0, sizeof *out);
+	if (wire_data(data, id, &out->id, &why) < 0 ||
+	    wire_id_member(data, "category", 1, &out->category, &why) < 0 ||
+	    wire_text_field(data, "title", 1, 0, &out->title, &why) < 0 ||
+	    wire_text_field(data, "source", 0, 0, &out->source, &why) < 0 ||
+	    (out->updated = wire_time(data, "updated", &why)) == NULL ||
+	    wire_array_member(data, "items", WIRE_LIST_MAX, &list, &n, &why) < 0)
+		goto fail;
+	out->items = xcalloc(n ? n : 1, sizeof *out->items);
+	for (i = 0; i < n; i++) {
+		json_object *it = json_object_array_get_idx(list, i);
+		char *w = NULL;
+
+		out->nitems++;
+		if (!json_object_is_type(it, json_type_object))
+			w = xstrdup(_("not an object"));
+		else if (wire_text_field(it, "label", 1, 0, &out->items[i].label, &w) == 0)
+			wire_text_field(it, "value", 1, TEXT_MULTILINE, &out->items[i].value, &w);
+		if (w != NULL) {
+			why = xasprintf(_("item %zu: %s"), i + 1, w);
+			free(w);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	*cause = xasprintf(_("record %s: %s"), id ? id : "?", why);
+	free(why);
+	wire_record_release(out);
+	return -1;
+}
+
+int
+wire_record_decode(const struct wire_change *c, struct wire_record *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	if (wire_change_data(c, "record", cause) < 0)
+		return -1;
+	return wire_record_from_json(c->data, c->id, out, cause);
+}
+
+void
+wire_record_release(struct wire_record *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->id);
+	free(r->category);
+	wire_text_release(&r->title);
+	wire_text_release(&r->source);
+	free(r->updated);
+	for (i = 0; i < r->nitems; i++) {
+		wire_text_release(&r->items[i].label);
+		wire_text_release(&r->items[i].value);
+	}
+	free(r->items);
+	memset(r, 0, sizeof *r);
+}
+
+json_object *
+wire_record_encode(const struct wire_record *r)
+{
+	json_object *o = json_object_new_object(), *a;
+	size_t i;
+
+	json_object_object_add(o, "category", json_object_new_string(r->category));
+	json_object_object_add(o, "title", wire_text_encode(&r->title));
+	wire_text_add(o, "source", &r->source);
+	wire_add_string(o, "updated", r->updated);
+	a = json_object_new_array();
+	for (i = 0; i < r->nitems; i++) {
+		json_object *it = json_object_new_object();
+
+		json_object_object_add(it, "label", wire_text_encode(&r->items[i].label));
+		json_object_object_add(it, "value", wire_text_encode(&r->items[i].value));
+		json_object_array_add(a, it);
+	}
+	json_object_object_add(o, "items", a);
+	return o;
+}
+
+/* --- access_log ------------------------------------------------------------------- */
+
+int
+wire_access_from_json(json_object *data, const char *id, struct wire_access *out, char **cause)
+{
+	char *why = NULL;
+
+	memset(out, 0, sizeof *out);
+	if (wire_data(data, id, &out->id, &why) < 0 ||
+	    (out->when = wire_time(data, "when", &why)) == NULL ||
+	    wire_text_field(data, "agency", 1, 0, &out->agency, &why) < 0 ||
+	    wire_text_field(data, "provider", 0, 0, &out->provider, &why) < 0 ||
+	    wire_text_field(data, "item", 1, 0, &out->item, &why) < 0 ||
+	    wire_text_field(data, "purpose", 1, 0, &out->purpose, &why) < 0)
+		goto fail;
+	return 0;
+fail:
+	*cause = xasprintf(_("access record %s: %s"), id ? id : "?", why);
+	free(why);
+	wire_access_release(out);
+	return -1;
+}
+
+int
+wire_access_decode(const struct wire_change *c, struct wire_access *out, char **cause)
+{
+	memset(out, 0, sizeof *out);
+	if (wire_change_data(c, "access_log", cause) < 0)
+		return -1;
+	return wire_access_from_json(c->data, c->id, out, cause);
+}
+
+void
+wire_access_release(struct wire_access *a)
+{
+	if (a == NULL)
+		return;
+	free(a->id);
+	free(a->when);
+	wire_text_release(&a->agency);
+	wire_text_release(&a->provider);
+	wire_text_release(&a->item);
+	wire_text_release(&a->purpose);
+	memset(a, 0, sizeof *a);
+}
+
+json_object *
+wire_access_encode(const struct wire_access *a)
+{
+	json_object *o = json_object_new_object();
+
+	wire_add_string(o, "when", a->when);
+	json_object_object_add(o, "agency", wire_text_encode(&a->agency));
+	wire_text_add(o, "provider", &a->provider);
+	json_object_object_add(o, "item", wire_text_encode(&a->item));
+	json_object_object_add(o, "purpose", wire_text_encode(&a->purpose));
+	return o;
 }

@@ -1,7 +1,7 @@
 /*
- * Unit tests for server/db.c and server/user.c: the schema is created by
- * migration, reopening changes nothing, a newer schema is refused, and
- * users are added and found.
+ * Unit tests for server/db.c, the SQLite side of server/storage.c, and
+ * server/user.c: the schema is created by migration, reopening changes
+ * nothing, a newer schema is refused, and users are added and found.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "../../server/db.h"
+#include "../../server/storage.h"
 #include "../../server/user.h"
 
 struct fixture {
@@ -73,17 +74,22 @@ test_open_migrates(void **state)
 {
 	struct fixture *f = *state;
 	struct db *db = NULL;
+	struct storage *s = NULL;
+	struct storage_tx *tx;
 	char *cause = NULL;
 	sqlite3_stmt *st;
 	const unsigned char *mode = NULL;
+	int exists = -1;
 
 	assert_int_equal(db_open(f->path, &db, &cause), 0);
 	assert_null(cause);
 	assert_true(pragma(db, "PRAGMA user_version") >= 1);
 	assert_int_equal(pragma(db, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(pragma(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
-	                            "('users', 'device_codes', 'tokens', 'feed', 'item_ids')"),
-	                 5);
+	                            "('users', 'device_codes', 'tokens', 'feed', 'item_ids', "
+	                            "'meta', 'idempotency', 'client_reports')"),
+	                 8);
+	assert_int_equal(pragma(db, "PRAGMA user_version"), 2);
 	db_lock(db);
 	st = db_stmt(db, "PRAGMA journal_mode");
 	assert_non_null(st);
@@ -95,9 +101,13 @@ test_open_migrates(void **state)
 	db_close(db);
 
 	/* Reopening keeps the data and the version. */
-	assert_int_equal(db_open(f->path, &db, &cause), 0);
-	assert_int_equal(user_add(db, "a", "131016", "A"), USER_ADDED);
-	db_close(db);
+	assert_int_equal(storage_open(f->path, &s, &cause), 0);
+	tx = storage_begin(s, 1);
+	assert_non_null(tx);
+	assert_int_equal(storage_user_add(tx, "a", "131016", "A", 1, &exists), 0);
+	assert_int_equal(exists, 0);
+	assert_int_equal(storage_commit(tx), 0);
+	storage_close(s);
 	assert_int_equal(db_open(f->path, &db, &cause), 0);
 	assert_int_equal(pragma(db, "SELECT count(*) FROM users"), 1);
 	db_close(db);
@@ -142,28 +152,65 @@ static void
 test_users(void **state)
 {
 	struct fixture *f = *state;
-	struct db *db = NULL;
+	struct storage *s = NULL;
+	struct storage_tx *tx;
 	char *cause = NULL;
 	struct user u;
 	long long n = -1;
-	int found = -1;
+	int found = -1, exists = -1;
 
-	assert_int_equal(db_open(f->path, &db, &cause), 0);
-	assert_int_equal(user_count(db, &n), 0);
+	assert_int_equal(storage_open(f->path, &s, &cause), 0);
+	tx = storage_begin(s, 1);
+	assert_int_equal(storage_user_count(tx, &n), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(user_add(db, "demo", "131016", "デモ"), USER_ADDED);
-	assert_int_equal(user_add(db, "demo", "271004", "other"), USER_EXISTS);
-	assert_int_equal(user_get(db, "demo", &u, &found), 0);
+	assert_int_equal(storage_user_add(tx, "demo", "131016", "デモ", 1, &exists), 0);
+	assert_int_equal(exists, 0);
+	assert_int_equal(storage_user_add(tx, "demo", "271004", "other", 1, &exists), 0);
+	assert_int_equal(exists, 1);
+	assert_int_equal(storage_commit(tx), 0);
+	tx = storage_begin(s, 0);
+	assert_int_equal(storage_user_get(tx, "demo", &u, &found), 0);
 	assert_int_equal(found, 1);
 	assert_string_equal(u.id, "demo");
 	assert_string_equal(u.municipality, "131016");
-	assert_int_equal(user_get(db, "nobody", &u, &found), 0);
+	assert_int_equal(storage_user_get(tx, "nobody", &u, &found), 0);
 	assert_int_equal(found, 0);
-	assert_int_equal(user_get(db, "bad id!", &u, &found), 0);
+	assert_int_equal(storage_user_get(tx, "bad id!", &u, &found), 0);
 	assert_int_equal(found, 0);
-	assert_int_equal(user_count(db, &n), 0);
+	assert_int_equal(storage_user_count(tx, &n), 0);
 	assert_int_equal(n, 1);
-	db_close(db);
+	storage_rollback(tx);
+	/* A rolled-back unit leaves nothing behind. */
+	tx = storage_begin(s, 1);
+	assert_int_equal(storage_user_add(tx, "gone", "131016", "x", 1, &exists), 0);
+	storage_rollback(tx);
+	tx = storage_begin(s, 0);
+	assert_int_equal(storage_user_get(tx, "gone", &u, &found), 0);
+	assert_int_equal(found, 0);
+	storage_rollback(tx);
+	storage_close(s);
+	storage_close(NULL);
+}
+
+/* A spec naming another backend is refused with a reason. */
+static void
+test_spec(void **state)
+{
+	struct fixture *f = *state;
+	struct storage *s = NULL;
+	char *cause = NULL, spec[200];
+
+	assert_int_equal(storage_open("postgresql://localhost/myna", &s, &cause), -1);
+	assert_null(s);
+	assert_non_null(strstr(cause, "PostgreSQL"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(storage_open("sqlite:", &s, &cause), -1);
+	free(cause);
+	snprintf(spec, sizeof spec, "sqlite:%s", f->path);
+	assert_int_equal(storage_open(spec, &s, &cause), 0);
+	assert_int_equal(storage_ping(s), 0);
+	storage_close(s);
 }
 
 static void
@@ -195,6 +242,7 @@ main(void)
 	        cmocka_unit_test_setup_teardown(test_newer_schema_is_refused, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_unopenable, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_users, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_spec, setup, teardown),
 	        cmocka_unit_test(test_user_id_valid),
 	};
 

@@ -1,6 +1,8 @@
 /*
- * Unit tests for server/feed.c: cursors, ids, and the one-row-per-item
- * rule (a change or a delete replaces the item's row with a newer one).
+ * Unit tests for server/feed.c on server/storage.c: cursors, ids, the
+ * one-row-per-item rule (a change or a delete replaces the item's row with
+ * a newer one), audiences, compaction and its horizon, and the listener
+ * told after a commit.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,8 +18,8 @@
 
 #include <sqlite3.h>
 
-#include "../../server/db.h"
 #include "../../server/feed.h"
+#include "../../server/storage.h"
 #include "../../server/user.h"
 
 static void
@@ -67,14 +69,16 @@ test_cursor_malformed(void **state)
 struct fixture {
 	char dir[64];
 	char path[128];
-	struct db *db;
+	struct storage *db;
 };
 
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
+	struct storage_tx *tx;
 	char *cause = NULL;
+	int exists = 0;
 
 	setenv("TZ", "Asia/Tokyo", 1);
 	tzset();
@@ -83,8 +87,12 @@ setup(void **state)
 	if (mkdtemp(f->dir) == NULL)
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/bff.db", f->dir);
-	if (db_open(f->path, &f->db, &cause) != 0 ||
-	    user_add(f->db, "demo", "131016", "demo") != USER_ADDED)
+	if (storage_open(f->path, &f->db, &cause) != 0)
+		return -1;
+	tx = storage_begin(f->db, 1);
+	if (tx == NULL || storage_user_add(tx, "demo", "131016", "demo", 1, &exists) != 0 ||
+	    storage_user_add(tx, "osaka", "271004", "osaka", 1, &exists) != 0 ||
+	    storage_commit(tx) != 0)
 		return -1;
 	*state = f;
 	return 0;
@@ -96,7 +104,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 	char p[160];
 
-	db_close(f->db);
+	storage_close(f->db);
 	snprintf(p, sizeof p, "%s-wal", f->path);
 	unlink(p);
 	snprintf(p, sizeof p, "%s-shm", f->path);
@@ -107,39 +115,70 @@ teardown(void **state)
 	return 0;
 }
 
-/* The feed rows as "item_id:deleted" in seq order, and their seqs. */
-static char *
-rows(struct db *db, long long *max_seq)
+struct rows {
+	char out[512];
+	long long max_seq;
+	long stop_after; /* the callback stops after this many rows; 0 never */
+	long n;
+};
+
+static int
+rows_one(void *arg, const struct storage_row *r)
 {
-	static char out[512];
-	sqlite3_stmt *st;
+	struct rows *x = arg;
+	size_t len = strlen(x->out);
 
-	out[0] = '\0';
-	db_lock(db);
-	st = db_stmt(db, "SELECT item_id, deleted, seq FROM feed ORDER BY seq");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		size_t len = strlen(out);
+	if (x->stop_after > 0 && x->n == x->stop_after)
+		return 1;
+	snprintf(x->out + len, sizeof x->out - len, "%s%s:%d", len ? " " : "", r->id, r->deleted);
+	x->max_seq = r->seq;
+	x->n++;
+	return 0;
+}
 
-		snprintf(out + len, sizeof out - len, "%s%s:%d", len ? " " : "",
-		         (const char *)sqlite3_column_text(st, 0), sqlite3_column_int(st, 1));
-		*max_seq = sqlite3_column_int64(st, 2);
-	}
-	db_unlock(db);
-	return out;
+/* The rows the user (in municipality) sees after seq, as "item_id:deleted"
+ * in seq order. */
+static char *
+rows_for(struct storage *db, const char *user, const char *municipality, long long after,
+         long long *max_seq, int *has_more)
+{
+	static struct rows x;
+	struct storage_tx *tx = storage_begin(db, 0);
+	struct user u;
+	int more = 0;
+
+	memset(&x, 0, sizeof x);
+	memset(&u, 0, sizeof u);
+	strcpy(u.id, user);
+	strcpy(u.municipality, municipality);
+	assert_int_equal(storage_feed_page(tx, &u, after, 1000, rows_one, &x, &more), 0);
+	storage_rollback(tx);
+	if (max_seq != NULL)
+		*max_seq = x.max_seq;
+	if (has_more != NULL)
+		*has_more = more;
+	return x.out;
 }
 
 static char *
-data_of(struct db *db, const char *id)
+rows(struct storage *db, long long *max_seq)
 {
-	sqlite3_stmt *st;
-	char *d = NULL;
+	return rows_for(db, "demo", "131016", 0, max_seq, NULL);
+}
 
-	db_lock(db);
-	st = db_stmt(db, "SELECT data FROM feed WHERE item_id = ?1");
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
-		d = strdup((const char *)sqlite3_column_text(st, 0));
-	db_unlock(db);
+static char *
+data_of(struct storage *db, const char *type, const char *id)
+{
+	struct storage_tx *tx = storage_begin(db, 0);
+	struct storage_row r;
+	char *d = NULL;
+	int found = 0;
+
+	assert_int_equal(storage_feed_get(tx, type, id, &r, &found), 0);
+	storage_rollback(tx);
+	if (found && r.data != NULL)
+		d = strdup(r.data);
+	storage_row_release(&r);
 	return d;
 }
 
@@ -178,12 +217,12 @@ test_items(void **state)
 	assert_null(cause);
 
 	assert_string_equal(rows(f->db, &seq), "n-1:0 n-2:0 d-1:0");
-	data = data_of(f->db, "d-1");
+	data = data_of(f->db, "deadline", "d-1");
 	assert_string_equal(
 	        data, "{\"title\":{\"ja\":\"確定申告\"},\"due\":\"2027-03-15T23:59:59+09:00\","
 	              "\"procedure\":\"kakutei-shinkoku\"}");
 	free(data);
-	data = data_of(f->db, "n-2");
+	data = data_of(f->db, "notice", "n-2");
 	assert_non_null(strstr(data, "\"published\":\""));
 	assert_non_null(strstr(data, "+09:00\""));
 	free(data);
@@ -193,7 +232,7 @@ test_items(void **state)
 	assert_int_equal(found, 1);
 	assert_string_equal(rows(f->db, &seq2), "n-2:0 d-1:0 n-1:1");
 	assert_true(seq2 > seq);
-	assert_null(data_of(f->db, "n-1"));
+	assert_null(data_of(f->db, "notice", "n-1"));
 	assert_int_equal(feed_delete(f->db, "notice", "n-1", &found), 0);
 	assert_int_equal(found, 0);
 	assert_int_equal(feed_delete(f->db, "deadline", "n-2", &found), 0);
@@ -207,6 +246,187 @@ test_items(void **state)
 	free(id);
 }
 
+/* Audiences: a municipality's item reaches only its residents; a user's
+ * only that user; everyone's everyone.  A page stops where asked. */
+static void
+test_audiences(void **state)
+{
+	struct fixture *f = *state;
+	struct feed_audience to_osaka = {NULL, "271004"}, to_demo = {"demo", NULL},
+	                     to_all = {NULL, NULL};
+	json_object *data = json_object_new_object();
+	char *id = NULL, *cause = NULL;
+	long long seq = 0;
+	int more = 0;
+
+	assert_int_equal(feed_item_add(f->db, "record", "r", &to_demo, data, &id, &cause), 0);
+	assert_string_equal(id, "r-1");
+	free(id);
+	assert_int_equal(
+	        feed_item_put(f->db, "procedure", "271004:tenshutsu", &to_osaka, data, &cause), 0);
+	assert_int_equal(
+	        feed_item_put(f->db, "procedure", "kakutei-shinkoku", &to_all, data, &cause), 0);
+	assert_string_equal(rows_for(f->db, "demo", "131016", 0, NULL, NULL),
+	                    "r-1:0 kakutei-shinkoku:0");
+	assert_string_equal(rows_for(f->db, "osaka", "271004", 0, NULL, NULL),
+	                    "271004:tenshutsu:0 kakutei-shinkoku:0");
+	/* Someone else in Osaka, with no items of their own. */
+	assert_string_equal(rows_for(f->db, "other", "271004", 0, NULL, NULL),
+	                    "271004:tenshutsu:0 kakutei-shinkoku:0");
+	/* Putting the same id again replaces it. */
+	assert_int_equal(
+	        feed_item_put(f->db, "procedure", "kakutei-shinkoku", &to_all, data, &cause), 0);
+	assert_string_equal(rows_for(f->db, "osaka", "271004", 0, &seq, NULL),
+	                    "271004:tenshutsu:0 kakutei-shinkoku:0");
+	assert_true(seq == 4);
+	assert_string_equal(rows_for(f->db, "osaka", "271004", 2, NULL, &more),
+	                    "kakutei-shinkoku:0");
+	assert_int_equal(more, 0);
+	json_object_put(data);
+}
+
+static void
+test_page_stops(void **state)
+{
+	struct fixture *f = *state;
+	struct storage_tx *tx;
+	struct feed_audience to_demo = {"demo", NULL};
+	json_object *data = json_object_new_object();
+	struct rows x;
+	struct user u;
+	char *id = NULL, *cause = NULL;
+	int i, more = 0;
+
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(feed_item_add(f->db, "record", "r", &to_demo, data, &id, &cause),
+		                 0);
+		free(id);
+	}
+	memset(&u, 0, sizeof u);
+	strcpy(u.id, "demo");
+	strcpy(u.municipality, "131016");
+	tx = storage_begin(f->db, 0);
+	memset(&x, 0, sizeof x);
+	assert_int_equal(storage_feed_page(tx, &u, 0, 3, rows_one, &x, &more), 0);
+	assert_string_equal(x.out, "r-1:0 r-2:0 r-3:0");
+	assert_int_equal(more, 1);
+	memset(&x, 0, sizeof x);
+	x.stop_after = 2;
+	assert_int_equal(storage_feed_page(tx, &u, 0, 10, rows_one, &x, &more), 0);
+	assert_string_equal(x.out, "r-1:0 r-2:0");
+	assert_int_equal(more, 1);
+	memset(&x, 0, sizeof x);
+	assert_int_equal(storage_feed_page(tx, &u, 0, 5, rows_one, &x, &more), 0);
+	assert_int_equal(more, 0);
+	storage_rollback(tx);
+	json_object_put(data);
+}
+
+/* Compaction removes old tombstones only and raises the horizon to the
+ * highest one removed. */
+static void
+test_compact(void **state)
+{
+	struct fixture *f = *state;
+	struct storage_tx *tx;
+	struct feed_audience to_demo = {"demo", NULL};
+	json_object *data = json_object_new_object();
+	char *id = NULL, *cause = NULL;
+	long long removed = -1, horizon = -1, top = -1;
+	int found = 0, i;
+
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(feed_item_add(f->db, "record", "r", &to_demo, data, &id, &cause),
+		                 0);
+		free(id);
+	}
+	assert_int_equal(feed_delete(f->db, "record", "r-1", &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(feed_delete(f->db, "record", "r-2", &found), 0);
+	assert_string_equal(rows(f->db, NULL), "r-3:0 r-1:1 r-2:1");
+	/* Nothing is old enough yet. */
+	assert_int_equal(feed_compact(f->db, time(NULL) - 3600, &removed), 0);
+	assert_true(removed == 0);
+	assert_int_equal(feed_compact(f->db, time(NULL), &removed), 0);
+	assert_true(removed == 2);
+	assert_string_equal(rows(f->db, NULL), "r-3:0");
+	tx = storage_begin(f->db, 0);
+	assert_int_equal(storage_feed_horizon(tx, &horizon), 0);
+	assert_int_equal(storage_feed_top(tx, &top), 0);
+	storage_rollback(tx);
+	assert_true(horizon == 5);
+	assert_true(top == 5);
+	/* The horizon never goes down. */
+	assert_int_equal(feed_compact(f->db, time(NULL), &removed), 0);
+	assert_true(removed == 0);
+	tx = storage_begin(f->db, 0);
+	assert_int_equal(storage_feed_horizon(tx, &horizon), 0);
+	storage_rollback(tx);
+	assert_true(horizon == 5);
+	json_object_put(data);
+}
+
+struct heard {
+	char what[256];
+};
+
+static void
+listener(void *arg, const char *user, const char *municipality, long long seq)
+{
+	struct heard *h = arg;
+	size_t len = strlen(h->what);
+
+	snprintf(h->what + len, sizeof h->what - len, "%s[%s|%s|%lld]", len ? " " : "",
+	         user ? user : "-", municipality ? municipality : "-", seq);
+}
+
+/* The listener hears each audience once per commit, and nothing of a
+ * rollback. */
+static void
+test_listener(void **state)
+{
+	struct fixture *f = *state;
+	struct storage_tx *tx;
+	struct storage_item it;
+	struct heard h;
+	struct feed_audience to_demo = {"demo", NULL}, to_all = {NULL, NULL};
+	json_object *data = json_object_new_object();
+	char *id = NULL, *cause = NULL;
+
+	memset(&h, 0, sizeof h);
+	storage_listen(f->db, listener, &h);
+	assert_int_equal(feed_item_add(f->db, "record", "r", &to_demo, data, &id, &cause), 0);
+	free(id);
+	assert_string_equal(h.what, "[demo|-|1]");
+	memset(&h, 0, sizeof h);
+	memset(&it, 0, sizeof it);
+	it.type = "x";
+	it.data = "{}";
+	tx = storage_begin(f->db, 1);
+	it.id = "1";
+	it.municipality = "271004";
+	assert_int_equal(storage_feed_put(tx, &it), 0);
+	it.id = "2";
+	assert_int_equal(storage_feed_put(tx, &it), 0);
+	it.id = "3";
+	it.municipality = NULL;
+	it.user = "demo";
+	assert_int_equal(storage_feed_put(tx, &it), 0);
+	assert_int_equal(storage_commit(tx), 0);
+	/* Each audience once, with the highest seq it got. */
+	assert_string_equal(h.what, "[-|271004|3] [demo|-|4]");
+	memset(&h, 0, sizeof h);
+	tx = storage_begin(f->db, 1);
+	assert_int_equal(storage_feed_put(tx, &it), 0);
+	storage_rollback(tx);
+	assert_string_equal(h.what, "");
+	assert_int_equal(feed_item_put(f->db, "notice", "x", &to_all, data, &cause), 0);
+	/* The rolled-back unit gave its seq back. */
+	assert_string_equal(h.what, "[-|-|5]");
+	storage_listen(f->db, NULL, NULL);
+	json_object_put(data);
+}
+
 int
 main(void)
 {
@@ -214,6 +434,10 @@ main(void)
 	        cmocka_unit_test(test_cursor_round_trip),
 	        cmocka_unit_test(test_cursor_malformed),
 	        cmocka_unit_test_setup_teardown(test_items, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_audiences, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_page_stops, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_compact, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_listener, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
