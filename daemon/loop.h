@@ -1,15 +1,24 @@
 /*
  * loop: mynad's one context and its main loop.  It owns the settings read
  * from the config file, the local store, the single-instance lock, the
- * signals and the wake-up timer.
+ * control socket, the long-poll request, the signals and the wake-up timer.
  *
- * The loop never polls: it computes the next moment something is due (the
- * next sync, or the next reminder) and sleeps in one poll() on a signalfd
- * and a timerfd armed at that wall-clock time.  The timer is absolute on
+ * The loop never polls on a period: it computes the next moment something
+ * is due (the next sync, a retry of the outbox, or the next reminder) and
+ * sleeps in one poll() on a signalfd, a timerfd armed at that wall-clock
+ * time, the control socket, the long-poll's connection and GLib's main
+ * context (for notification actions).  The timer is absolute on
  * CLOCK_REALTIME, so a reminder fires on time after a suspend, and it is
  * cancelled when the clock is set, so the schedule is then worked out again.
- * SIGTERM and SIGINT end the loop after the current step; SIGHUP reloads
- * the config.
+ * When the server offers long-polling (GET /v1/sync with wait=), the daemon
+ * keeps one such request waiting at the server instead of syncing on a
+ * timer: a change reaches it within a moment, and an idle daemon wakes
+ * only when that request is renewed.
+ *
+ * SIGTERM and SIGINT end the loop after the current transaction (a
+ * transfer in progress is abandoned between pages); SIGHUP reloads the
+ * config.  Under systemd it sends READY=1, STOPPING=1 and, when the unit
+ * has a watchdog, WATCHDOG=1 at half of $WATCHDOG_USEC.
  */
 #ifndef MYNA_LOOP_H
 #define MYNA_LOOP_H
@@ -20,12 +29,23 @@
 #define LOOP_SYNC_INTERVAL_DEFAULT 15		/* minutes */
 #define LOOP_SYNC_INTERVAL_MAX	   (7 * 24 * 60)	/* minutes */
 #define LOOP_BACKOFF_FIRST	   30		/* seconds before the first retry */
+#define LOOP_LONG_POLL_WAIT	   60		/* seconds a long-poll may wait
+						   (the most docs/api.md allows) */
+#define LOOP_LONG_POLL_RETRY	   3600		/* seconds before trying a long-poll
+						   again on a server that refused */
+#define LOOP_LONG_POLL_MARGIN	   30		/* seconds more before giving up */
+#define LOOP_SNOOZE_ACTION	   (24 * 3600)	/* "Snooze 1 day" */
+#define LOOP_OPEN_COMMAND_DEFAULT  "x-terminal-emulator -e myna"
+#define LOOP_ARGS_MAX		   16		/* words of open_command */
 
 /* The settings mynad takes from the config file. */
 struct loop_settings {
 	long		       sync_interval;	/* seconds, at least 60 */
-	struct reminder_config reminders;
+	struct reminder_config reminders;	/* with the quiet hours */
 	int		       notifications;	/* 0: notifications = off */
+	int		       speech;		/* 1: speech = on */
+	int		       long_poll;	/* 0: long_poll = off */
+	const char	      *open_command;	/* owned by the config read */
 };
 
 struct loop;
@@ -44,6 +64,11 @@ long loop_sync_delay(long interval, double r);
  * random point in the upper half).  r is a random number in [0, 1). */
 long loop_backoff(unsigned failures, long interval, double r);
 
+/* Seconds until a retry after failures failed tries in a row when the
+ * server asked for retry_after seconds (-1: it did not): the back-off, or
+ * what the server asked when that is longer. */
+long loop_retry_delay(unsigned failures, long interval, long retry_after, double r);
+
 /* Loads the config file into a new context.  Returns 0, or -1 with a newly
  * allocated *cause when the file is malformed; *out is set either way
  * (free it with loop_free). */
@@ -56,10 +81,11 @@ const char *loop_language(const struct loop *l);
 /* Opens the local store.  Returns 0, or -1 with *cause. */
 int loop_open_store(struct loop *l, char **cause);
 
-/* One sync, then one reminder pass over the local store (which runs even
- * when the sync failed).  Returns 0, or -1 with *cause when the sync or the
- * pass failed.  A notification that could not be shown is not a failure:
- * it is logged and the reminder stays pending. */
+/* One outbox flush, one sync, then one reminder pass over the local store
+ * (which runs even when the rest failed).  Returns 0, or -1 with *cause
+ * when the flush stopped on a failure, the sync failed, or the pass
+ * failed.  A notification that could not be shown is not a failure: it is
+ * logged and the reminder stays pending. */
 int loop_once(struct loop *l, char **cause);
 
 /* Takes the single-instance lock, then syncs and reminds until SIGTERM or

@@ -1,6 +1,7 @@
 /*
- * mynad: keeps the local store in sync with myna-bff and reminds the
- * resident of deadlines through desktop notifications.  It never forks
+ * mynad: keeps the local store in sync with myna-bff, sends the
+ * applications queued in its outbox, and reminds the resident of deadlines
+ * through desktop notifications and speech.  It never forks
  * into the background: run it under systemd (systemd/mynad.service) or
  * from a session start-up script with '&'.
  */
@@ -35,10 +36,12 @@ static void
 main_usage(void)
 {
 	printf("%s", _("Usage: mynad [--once] [--foreground]\n"
-		       "Keeps your deadlines and notices from Mynaportal in sync and\n"
-		       "reminds you before each deadline with a desktop notification.\n"
+		       "Keeps your deadlines and notices from Mynaportal in sync, sends the\n"
+		       "applications you queued, and reminds you before each deadline with a\n"
+		       "desktop notification.\n"
 		       "\n"
-		       "  --once        sync once, send the reminders that are due, and exit\n"
+		       "  --once        send the queued applications, sync once, send the\n"
+		       "                reminders that are due, and exit\n"
 		       "  --foreground  run until stopped (the default; mynad never forks)\n"
 		       "  --help        show this help\n"
 		       "  --version     show the version\n"

@@ -34,6 +34,28 @@ char *notify_body(const struct store_deadline *d, time_t now);
  * reason in *cause.  Has the reminder_deliver_fn shape; ctx is unused. */
 int notify_deadline(void *ctx, const struct store_deadline *d, time_t now, char **cause);
 
+/*
+ * Actions.  With a handler set, a notification offers Open, Done and
+ * Snooze 1 day when the notification server supports actions
+ * (GetCapabilities lists "actions"), and is kept until the server closes
+ * it, so that an action the resident picks comes back as a D-Bus signal.
+ * Signals are dispatched by GLib's default main context: the caller must
+ * iterate it (mynad folds it into its one poll()).
+ */
+enum notify_action { NOTIFY_ACTION_OPEN, NOTIFY_ACTION_DONE, NOTIFY_ACTION_SNOOZE };
+
+#define NOTIFY_KEPT_MAX 32	/* notifications kept for their actions */
+
+typedef void (*notify_action_fn)(void *ctx, const char *deadline_id, enum notify_action action);
+
+/* Sets the handler of actions (NULL: offer none). */
+void notify_set_actions(notify_action_fn fn, void *ctx);
+/* 1 when the notification server last asked supports actions, 0 when it
+ * does not, -1 when it was not asked yet. */
+int notify_server_has_actions(void);
+/* The name of an action as written in the log ("open", "done", "snooze"). */
+const char *notify_action_name(enum notify_action action);
+
 /* Lets go of libnotify (at exit); safe when it was never used. */
 void notify_close(void);
 

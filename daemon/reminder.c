@@ -77,6 +77,92 @@ bad:
 	return -1;
 }
 
+/* Reads "H" or "H:MM" at *p into minutes after midnight. */
+static int
+reminder_clock(const char **p, int *minutes)
+{
+	char *end;
+	long h, m = 0;
+
+	if (**p < '0' || **p > '9')
+		return -1;
+	h = strtol(*p, &end, 10);
+	if (end - *p > 2 || h > 24)
+		return -1;
+	*p = end;
+	if (**p == ':') {
+		(*p)++;
+		if ((*p)[0] < '0' || (*p)[0] > '5' || (*p)[1] < '0' || (*p)[1] > '9')
+			return -1;
+		m = ((*p)[0] - '0') * 10 + ((*p)[1] - '0');
+		*p += 2;
+	}
+	if (h == 24 && m != 0)
+		return -1;
+	*minutes = (int)((h % 24) * 60 + m);
+	return 0;
+}
+
+int
+reminder_quiet_parse(struct reminder_config *rc, const char *spec, char **cause)
+{
+	const char *p = spec;
+	int start, end;
+
+	rc->quiet_start = rc->quiet_end = 0;
+	if (spec == NULL || *spec == '\0' || strcmp(spec, "off") == 0 || strcmp(spec, "none") == 0)
+		return 0;
+	while (*p == ' ')
+		p++;
+	if (reminder_clock(&p, &start) < 0)
+		goto bad;
+	while (*p == ' ')
+		p++;
+	if (*p++ != '-')
+		goto bad;
+	while (*p == ' ')
+		p++;
+	if (reminder_clock(&p, &end) < 0)
+		goto bad;
+	while (*p == ' ')
+		p++;
+	if (*p != '\0' || start == end)
+		goto bad;
+	rc->quiet_start = start;
+	rc->quiet_end = end;
+	return 0;
+bad:
+	*cause = xasprintf(_("quiet_hours must be two times of day such as 22-7 or 22:30-6:45, "
+			     "or off, not \"%s\""), spec);
+	return -1;
+}
+
+time_t
+reminder_quiet_end(const struct reminder_config *rc, time_t t)
+{
+	struct tm tm;
+	int m, in;
+
+	if (rc->quiet_start == rc->quiet_end || localtime_r(&t, &tm) == NULL)
+		return t;
+	m = tm.tm_hour * 60 + tm.tm_min;
+	if (rc->quiet_start < rc->quiet_end)
+		in = m >= rc->quiet_start && m < rc->quiet_end;
+	else
+		in = m >= rc->quiet_start || m < rc->quiet_end;
+	if (!in)
+		return t;
+	/* Quiet hours across midnight that started this evening end
+	 * tomorrow. */
+	if (rc->quiet_start > rc->quiet_end && m >= rc->quiet_start)
+		tm.tm_mday++;
+	tm.tm_hour = rc->quiet_end / 60;
+	tm.tm_min = rc->quiet_end % 60;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
 time_t
 reminder_time(time_t due, int offset, int hour)
 {
@@ -117,12 +203,15 @@ reminder_due(const struct reminder_config *rc, const struct reminder_item *it, t
 	*record = 0;
 	if (it->done || date_days_until(it->due, now) < -REMINDER_STALE_DAYS)
 		return -1;
+	/* Everything waits for the end of a snooze and of quiet hours. */
+	if (it->snoozed > now || reminder_quiet_end(rc, now) != now)
+		return -1;
 	for (i = 0; i < rc->noffsets; i++)
 		if (reminder_time(it->due, rc->offsets[i], rc->hour) <= now)
 			come |= 1u << i;
 	pending = come & ~it->sent;
 	if (pending == 0)
-		return -1;
+		return it->snoozed != 0 ? REMINDER_SNOOZED : -1;
 	/* Offsets are nearest first, so the lowest pending bit is the nearest
 	 * reminder; one already sent nearer than it makes it old news. */
 	nearer_sent = come & it->sent;
@@ -137,6 +226,8 @@ reminder_due(const struct reminder_config *rc, const struct reminder_item *it, t
 		}
 	}
 	*record = pending;
+	if (send < 0 && it->snoozed != 0)
+		send = REMINDER_SNOOZED;
 	return send;
 }
 
@@ -144,20 +235,33 @@ time_t
 reminder_next(const struct reminder_config *rc, const struct reminder_item *items, size_t n,
 	      time_t now)
 {
-	time_t next = 0;
+	time_t next = 0, t, e;
 	size_t k, i;
 
 	for (k = 0; k < n; k++) {
-		if (items[k].done)
-			continue;
-		for (i = 0; i < rc->noffsets; i++) {
-			time_t t;
+		const struct reminder_item *it = &items[k];
 
-			if (items[k].sent & (1u << i))
-				continue;
-			t = reminder_time(items[k].due, rc->offsets[i], rc->hour);
-			if (t > now && (next == 0 || t < next))
-				next = t;
+		if (it->done || date_days_until(it->due, now) < -REMINDER_STALE_DAYS)
+			continue;
+		/* Each candidate is shown at the earliest now (when it is
+		 * overdue only because quiet hours hold it back), and never
+		 * inside quiet hours. */
+		for (i = 0; i <= rc->noffsets; i++) {
+			if (i == rc->noffsets) {
+				if (it->snoozed == 0)
+					continue;
+				t = it->snoozed;
+			} else {
+				if (it->sent & (1u << i))
+					continue;
+				t = reminder_time(it->due, rc->offsets[i], rc->hour);
+				/* The end of the snooze shows it. */
+				if (it->snoozed != 0 && t <= it->snoozed)
+					continue;
+			}
+			e = reminder_quiet_end(rc, t > now ? t : now);
+			if (e > now && (next == 0 || e < next))
+				next = e;
 		}
 	}
 	return next;
@@ -184,10 +288,11 @@ reminder_sent_mask(struct store *st, const struct reminder_config *rc,
 	return 0;
 }
 
-/* Records the offsets in mask as sent for d, in one transaction. */
+/* Records the offsets in mask as sent for d, and ends its snooze when
+ * unsnooze is set, in one transaction. */
 static int
 reminder_record(struct store *st, const struct reminder_config *rc,
-		const struct store_deadline *d, unsigned mask, time_t now)
+		const struct store_deadline *d, unsigned mask, int unsnooze, time_t now)
 {
 	char key[REMINDER_KEY_MAX];
 	size_t i;
@@ -195,6 +300,10 @@ reminder_record(struct store *st, const struct reminder_config *rc,
 	reminder_key(d->d.id, d->due, key, sizeof key);
 	if (store_begin(st) != 0)
 		return -1;
+	if (unsnooze && store_snooze_set(st, d->d.id, 0) != 0) {
+		store_rollback(st);
+		return -1;
+	}
 	for (i = 0; i < rc->noffsets; i++) {
 		if ((mask & (1u << i)) == 0)
 			continue;
@@ -222,13 +331,23 @@ reminder_run(struct store *st, const struct reminder_config *rc, time_t now,
 		unsigned record;
 		int send;
 
-		if (reminder_sent_mask(st, rc, &v[k], &it.sent) != 0)
+		if (reminder_sent_mask(st, rc, &v[k], &it.sent) != 0 ||
+		    store_snooze_get(st, v[k].d.id, &it.snoozed) != 0)
 			goto store_failed;
 		send = reminder_due(rc, &it, now, &record);
-		if (record == 0)
+		if (send == -1 && record == 0) {
+			/* Held back by quiet hours only? */
+			if (it.snoozed <= now && reminder_quiet_end(rc, now) != now) {
+				struct reminder_config loud = *rc;
+
+				loud.quiet_start = loud.quiet_end = 0;
+				if (reminder_due(&loud, &it, now, &record) != -1)
+					stats->quiet++;
+			}
 			continue;
-		if (send < 0) {
-			if (reminder_record(st, rc, &v[k], record, now) != 0)
+		}
+		if (send == -1) {
+			if (reminder_record(st, rc, &v[k], record, 0, now) != 0)
 				goto store_failed;
 			stats->superseded++;
 			continue;
@@ -244,7 +363,7 @@ reminder_run(struct store *st, const struct reminder_config *rc, time_t now,
 			stats->pending++;
 			continue;
 		}
-		if (reminder_record(st, rc, &v[k], record, now) != 0)
+		if (reminder_record(st, rc, &v[k], record, it.snoozed != 0, now) != 0)
 			goto store_failed;
 		stats->sent++;
 	}
@@ -283,7 +402,8 @@ reminder_next_in_store(struct store *st, const struct reminder_config *rc, time_
 	for (k = 0; k < n; k++) {
 		items[k].due = v[k].due;
 		items[k].done = v[k].done;
-		if (reminder_sent_mask(st, rc, &v[k], &items[k].sent) != 0)
+		if (reminder_sent_mask(st, rc, &v[k], &items[k].sent) != 0 ||
+		    store_snooze_get(st, v[k].d.id, &items[k].snoozed) != 0)
 			goto store_failed;
 	}
 	*next = reminder_next(rc, items, n, now);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <poll.h>
 #include <time.h>
 
 #include "api.h"
@@ -29,12 +30,40 @@
 #define API_PROBLEM_MAX	 1024	/* bytes of a problem text */
 #define API_RETRY_MAX	 86400L	/* seconds of Retry-After we believe */
 
+struct api_async;
+
 struct api {
 	CURL *curl;
 	char *base;	/* scheme://host[:port][/path], no trailing slash */
 	char *token;
+	char *ca_file;	/* trust only these CAs (PEM), or NULL: the system's */
 	int   loopback;
+	int   gzip;	/* ask for gzip (the default) */
 	char  errbuf[CURL_ERROR_SIZE];
+	int   (*progress)(void *);
+	void  *progress_ctx;
+	unsigned long long bytes_sent;		/* headers and bodies, all requests */
+	unsigned long long bytes_received;
+	struct api_async  *async;	/* the multi handle for requests waited
+					   for in the caller's event loop, made
+					   on first use, or NULL */
+};
+
+/* Requests run by curl's multi interface on sockets the caller polls.  The
+ * multi handle stays from one request to the next, and with it the
+ * connection: a long-poll renewed every minute costs no new handshake. */
+struct api_async {
+	CURLM		    *multi;
+	int		     active;	/* a request runs */
+	struct curl_slist   *hdr;
+	struct api_response *r;
+	struct {
+		curl_socket_t fd;
+		int	      what;	/* CURL_POLL_IN, _OUT, _INOUT */
+	} socks[API_ASYNC_FDS];
+	size_t		     nsocks;
+	long long	     timer_at;	/* monotonic ms when curl wants to be
+					   called, or -1 */
 };
 
 /*
@@ -172,6 +201,7 @@ api_new(const char *base_url, char **cause)
 	a = xcalloc(1, sizeof *a);
 	a->base = base;
 	a->loopback = loopback;
+	a->gzip = 1;
 	if ((a->curl = curl_easy_init()) == NULL) {
 		*cause = xstrdup(_("cannot start libcurl"));
 		api_free(a);
@@ -185,9 +215,15 @@ api_free(struct api *a)
 {
 	if (a == NULL)
 		return;
+	api_async_cancel(a);
+	if (a->async != NULL) {
+		curl_multi_cleanup(a->async->multi);
+		free(a->async);
+	}
 	if (a->curl != NULL)
 		curl_easy_cleanup(a->curl);
 	free(a->base);
+	free(a->ca_file);
 	if (a->token != NULL)
 		explicit_bzero(a->token, strlen(a->token));
 	free(a->token);
@@ -203,10 +239,51 @@ api_set_token(struct api *a, const char *access_token)
 	a->token = xstrdup(access_token);
 }
 
+void
+api_set_ca_file(struct api *a, const char *path)
+{
+	free(a->ca_file);
+	a->ca_file = path != NULL && *path != '\0' ? xstrdup(path) : NULL;
+}
+
 const char *
 api_base_url(const struct api *a)
 {
 	return a->base;
+}
+
+void
+api_set_gzip(struct api *a, int gzip)
+{
+	a->gzip = gzip != 0;
+}
+
+void
+api_set_progress(struct api *a, int (*fn)(void *ctx), void *ctx)
+{
+	a->progress = fn;
+	a->progress_ctx = ctx;
+}
+
+void
+api_traffic(const struct api *a, unsigned long long *sent, unsigned long long *received)
+{
+	*sent = a->bytes_sent;
+	*received = a->bytes_received;
+}
+
+/* curl calls this about once a second during a blocking transfer. */
+static int
+api_xferinfo(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+	     curl_off_t ulnow)
+{
+	struct api *a = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return a->progress != NULL && a->progress(a->progress_ctx) != 0;
 }
 
 void
@@ -313,18 +390,20 @@ api_header(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
-/* Performs one request to base + path; post is NULL for a GET. */
+/* Sets up a->curl for one request to base + path (post is NULL for a
+ * GET) with a total timeout of timeout seconds.  *hdr receives the header
+ * list, which must outlive the transfer.  Returns 0, or -1 with *cause. */
 static int
-api_request(struct api *a, const char *path, const char *post, const char *content_type,
-	    const char *if_none_match, const char *idempotency_key,
-	    struct api_response *r, char **cause)
+api_prepare(struct api *a, const char *path, const char *post, const char *content_type,
+	    const char *if_none_match, const char *idempotency_key, long timeout,
+	    struct api_response *r, struct curl_slist **hdr_out, char **cause)
 {
 	struct curl_slist *hdr = NULL, *h;
 	char *url = NULL, *line = NULL;
 	CURL *c = a->curl;
-	CURLcode cc;
 	int rc = -1;
 
+	*hdr_out = NULL;
 	buf_reset(&r->body);
 	free(r->etag);
 	r->etag = NULL;
@@ -367,15 +446,18 @@ api_request(struct api *a, const char *path, const char *post, const char *conte
 	API_HEADER("Expect:");
 #undef API_HEADER
 
+	/* curl copies the URL. */
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	/* Verification stays on either way; ca_file only names whom to trust. */
+	curl_easy_setopt(c, CURLOPT_CAINFO, a->ca_file);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, API_CONNECT_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, API_TOTAL_TIMEOUT);
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, a->gzip ? "" : "identity");
 	curl_easy_setopt(c, CURLOPT_USERAGENT, API_USER_AGENT);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)API_BODY_MAX);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
@@ -384,6 +466,13 @@ api_request(struct api *a, const char *path, const char *post, const char *conte
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, api_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, a->errbuf);
+	if (a->progress != NULL) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, api_xferinfo);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, a);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	} else {
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 1L);
+	}
 	/* Every request goes to this machine: a proxy from the environment
 	 * could only get in the way. */
 	if (a->loopback)
@@ -396,10 +485,39 @@ api_request(struct api *a, const char *path, const char *post, const char *conte
 		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	}
 	a->errbuf[0] = '\0';
-	cc = curl_easy_perform(c);
+	*hdr_out = hdr;
+	hdr = NULL;
+	rc = 0;
+	goto out;
+oom:
+	*cause = xstrdup(_("out of memory"));
+out:
+	free(line);
+	curl_slist_free_all(hdr);
+	free(url);
+	return rc;
+}
+
+/* Finishes a transfer that ended with cc: fills in r's status and the
+ * byte counts, or says why no answer came. */
+static int
+api_finish(struct api *a, CURLcode cc, struct api_response *r, char **cause)
+{
+	CURL *c = a->curl;
+	curl_off_t up = 0, down = 0;
+	long hsize = 0, rsize = 0;
+	int rc = -1;
+
 	/* Do not leave pointers into this call's memory in the handle. */
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+	if (curl_easy_getinfo(c, CURLINFO_SIZE_UPLOAD_T, &up) == CURLE_OK &&
+	    curl_easy_getinfo(c, CURLINFO_SIZE_DOWNLOAD_T, &down) == CURLE_OK &&
+	    curl_easy_getinfo(c, CURLINFO_HEADER_SIZE, &hsize) == CURLE_OK &&
+	    curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &rsize) == CURLE_OK) {
+		a->bytes_sent += (unsigned long long)rsize + (unsigned long long)up;
+		a->bytes_received += (unsigned long long)hsize + (unsigned long long)down;
+	}
 	if (cc == CURLE_FILESIZE_EXCEEDED || (cc == CURLE_WRITE_ERROR && r->body.toobig)) {
 		*cause = xasprintf(_("%s: response too large (more than %d bytes)"), a->base,
 				   API_BODY_MAX);
@@ -412,19 +530,232 @@ api_request(struct api *a, const char *path, const char *post, const char *conte
 	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	rc = 0;
-	goto out;
-oom:
-	*cause = xstrdup(_("out of memory"));
 out:
-	free(line);
-	curl_slist_free_all(hdr);
-	free(url);
 	if (rc < 0) {
 		buf_reset(&r->body);
 		free(r->etag);
 		r->etag = NULL;
 	}
 	return rc;
+}
+
+/* Performs one request to base + path; post is NULL for a GET. */
+static int
+api_request(struct api *a, const char *path, const char *post, const char *content_type,
+	    const char *if_none_match, const char *idempotency_key,
+	    struct api_response *r, char **cause)
+{
+	struct curl_slist *hdr = NULL;
+	CURLcode cc;
+	int rc;
+
+	if (api_async_active(a)) {
+		*cause = xstrdup(_("a request is already waiting on this connection"));
+		return -1;
+	}
+	if (api_prepare(a, path, post, content_type, if_none_match, idempotency_key,
+			API_TOTAL_TIMEOUT, r, &hdr, cause) < 0)
+		return -1;
+	cc = curl_easy_perform(a->curl);
+	rc = api_finish(a, cc, r, cause);
+	curl_slist_free_all(hdr);
+	return rc;
+}
+
+/* Monotonic milliseconds, for curl's timer. */
+static long long
+api_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* curl says which sockets to watch, and for what. */
+static int
+api_async_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
+{
+	struct api_async *as = arg;
+	size_t i;
+
+	(void)easy;
+	(void)sockp;
+	for (i = 0; i < as->nsocks && as->socks[i].fd != fd; i++)
+		;
+	if (what == CURL_POLL_REMOVE) {
+		if (i < as->nsocks)
+			as->socks[i] = as->socks[--as->nsocks];
+		return 0;
+	}
+	if (i == as->nsocks) {
+		/* One HTTP request uses one connection (two while happy
+		 * eyeballs tries IPv4 and IPv6): more is a bug. */
+		if (as->nsocks == API_ASYNC_FDS)
+			return -1;
+		as->nsocks++;
+	}
+	as->socks[i].fd = fd;
+	as->socks[i].what = what;
+	return 0;
+}
+
+/* curl says when it wants to be called without any socket event. */
+static int
+api_async_timer(CURLM *multi, long timeout_ms, void *arg)
+{
+	struct api_async *as = arg;
+
+	(void)multi;
+	as->timer_at = timeout_ms < 0 ? -1 : api_now_ms() + timeout_ms;
+	return 0;
+}
+
+int
+api_async_active(const struct api *a)
+{
+	return a->async != NULL && a->async->active;
+}
+
+void
+api_async_cancel(struct api *a)
+{
+	struct api_async *as = a->async;
+
+	if (as == NULL || !as->active)
+		return;
+	curl_multi_remove_handle(as->multi, a->curl);
+	curl_easy_setopt(a->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(as->hdr);
+	as->hdr = NULL;
+	as->r = NULL;
+	as->active = 0;
+	as->timer_at = -1;
+}
+
+int
+api_async_get(struct api *a, const char *path, const char *if_none_match, long timeout,
+	      struct api_response *r, char **cause)
+{
+	struct api_async *as = a->async;
+	int running = 0;
+
+	if (api_async_active(a)) {
+		*cause = xstrdup(_("a request is already waiting on this connection"));
+		return -1;
+	}
+	if (as == NULL) {
+		as = xcalloc(1, sizeof *as);
+		as->timer_at = -1;
+		if ((as->multi = curl_multi_init()) == NULL) {
+			*cause = xstrdup(_("cannot start libcurl"));
+			free(as);
+			return -1;
+		}
+		curl_multi_setopt(as->multi, CURLMOPT_SOCKETFUNCTION, api_async_socket);
+		curl_multi_setopt(as->multi, CURLMOPT_SOCKETDATA, as);
+		curl_multi_setopt(as->multi, CURLMOPT_TIMERFUNCTION, api_async_timer);
+		curl_multi_setopt(as->multi, CURLMOPT_TIMERDATA, as);
+		a->async = as;
+	}
+	as->r = r;
+	as->active = 1;
+	if (api_prepare(a, path, NULL, NULL, if_none_match, NULL, timeout, r, &as->hdr,
+			cause) < 0) {
+		api_async_cancel(a);
+		return -1;
+	}
+	/* No progress callback: it would be a wake-up every second.  And the
+	 * connect timeout is the whole request's: curl keeps its timer even
+	 * on a reused connection, and it would wake the caller in the middle
+	 * of every long wait for nothing. */
+	curl_easy_setopt(a->curl, CURLOPT_NOPROGRESS, 1L);
+	curl_easy_setopt(a->curl, CURLOPT_CONNECTTIMEOUT, timeout);
+	if (curl_multi_add_handle(as->multi, a->curl) != CURLM_OK) {
+		*cause = xstrdup(_("cannot start libcurl"));
+		api_async_cancel(a);
+		return -1;
+	}
+	curl_multi_socket_action(as->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	return 0;
+}
+
+size_t
+api_async_fds(const struct api *a, struct pollfd *fds, size_t max, int *timeout_ms)
+{
+	const struct api_async *as = a->async;
+	long long left;
+	size_t i, n = 0;
+
+	/* Between requests nothing is watched: a kept connection that the
+	 * server closes is found out by the next request. */
+	if (!api_async_active(a))
+		return 0;
+	for (i = 0; i < as->nsocks && n < max; i++) {
+		fds[n].fd = as->socks[i].fd;
+		fds[n].events = 0;
+		fds[n].revents = 0;
+		if (as->socks[i].what & CURL_POLL_IN)
+			fds[n].events |= POLLIN;
+		if (as->socks[i].what & CURL_POLL_OUT)
+			fds[n].events |= POLLOUT;
+		n++;
+	}
+	if (as->timer_at >= 0) {
+		left = as->timer_at - api_now_ms();
+		if (left < 0)
+			left = 0;
+		if (left > INT_MAX)
+			left = INT_MAX;
+		if (*timeout_ms < 0 || left < *timeout_ms)
+			*timeout_ms = (int)left;
+	}
+	return n;
+}
+
+int
+api_async_step(struct api *a, const struct pollfd *fds, size_t n, char **cause)
+{
+	struct api_async *as = a->async;
+	CURLMsg *msg;
+	CURLcode cc = CURLE_OK;
+	int running = 0, left = 0, done = 0, rc;
+	size_t i;
+
+	if (!api_async_active(a))
+		return 0;
+	for (i = 0; i < n; i++) {
+		int mask = 0;
+
+		if (fds[i].revents & POLLIN)
+			mask |= CURL_CSELECT_IN;
+		if (fds[i].revents & POLLOUT)
+			mask |= CURL_CSELECT_OUT;
+		if (fds[i].revents & (POLLERR | POLLHUP | POLLNVAL))
+			mask |= CURL_CSELECT_ERR;
+		if (mask != 0)
+			curl_multi_socket_action(as->multi, fds[i].fd, mask, &running);
+	}
+	if (as->timer_at >= 0 && as->timer_at <= api_now_ms()) {
+		as->timer_at = -1;
+		curl_multi_socket_action(as->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	}
+	while ((msg = curl_multi_info_read(as->multi, &left)) != NULL) {
+		if (msg->msg == CURLMSG_DONE && msg->easy_handle == a->curl) {
+			cc = msg->data.result;
+			done = 1;
+		}
+	}
+	if (!done)
+		return 0;
+	curl_multi_remove_handle(as->multi, a->curl);
+	rc = api_finish(a, cc, as->r, cause);
+	curl_slist_free_all(as->hdr);
+	as->hdr = NULL;
+	as->r = NULL;
+	as->active = 0;
+	as->timer_at = -1;
+	return rc < 0 ? -1 : 1;
 }
 
 int

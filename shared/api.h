@@ -16,6 +16,9 @@
 #ifndef MYNA_API_H
 #define MYNA_API_H
 
+#include <poll.h>
+#include <stddef.h>
+
 #include "buf.h"
 
 #define API_BODY_MAX	    (8 * 1024 * 1024)
@@ -37,6 +40,10 @@ struct api *api_new(const char *base_url, char **cause);
 void api_free(struct api *a);
 /* The bearer token sent with every request (copied); NULL for none. */
 void api_set_token(struct api *a, const char *access_token);
+/* Trusts only the certificate authorities in the PEM file path (copied),
+ * instead of the system's, for a server with a private CA; NULL or "" goes
+ * back to the system's.  Verification is never turned off. */
+void api_set_ca_file(struct api *a, const char *path);
 const char *api_base_url(const struct api *a);
 
 void api_response_init(struct api_response *r);
@@ -51,6 +58,46 @@ int api_post_form(struct api *a, const char *path, const char *form,
 /* POST a JSON body; idempotency_key may be NULL. */
 int api_post_json(struct api *a, const char *path, const char *json,
 		  const char *idempotency_key, struct api_response *r, char **cause);
+
+/* Whether to ask for gzip answers (Accept-Encoding); on by default.  Off
+ * only to measure what compression saves. */
+void api_set_gzip(struct api *a, int gzip);
+/* fn(ctx) is called about once a second while a blocking request runs (a
+ * service manager's watchdog is fed from it); when it returns non-zero the
+ * request is abandoned (no answer: -1 with a cause).  NULL for none. */
+void api_set_progress(struct api *a, int (*fn)(void *ctx), void *ctx);
+/* The bytes sent and received by all requests of a so far, headers
+ * included (libcurl's request, header and body sizes). */
+void api_traffic(const struct api *a, unsigned long long *sent, unsigned long long *received);
+
+/*
+ * A GET waited for in the caller's own event loop (mynad's long-poll): the
+ * transfer runs on non-blocking sockets that the caller polls, and its
+ * timers are folded into the caller's poll timeout, so that waiting costs
+ * no wake-up at all.  One such request at a time per struct api, and no
+ * blocking request on it meanwhile.
+ */
+#define API_ASYNC_FDS 4
+
+/* Starts GET base_url + path with a total timeout of timeout seconds (the
+ * connect timeout too: curl's separate connect timer would be a wake-up
+ * for nothing in the middle of a long wait).  r receives the answer and
+ * must stay valid until the request ends.  Returns 0, or -1 with *cause. */
+int api_async_get(struct api *a, const char *path, const char *if_none_match, long timeout,
+		  struct api_response *r, char **cause);
+/* Writes the sockets to poll into fds (at most max; API_ASYNC_FDS is
+ * enough) and lowers *timeout_ms (-1: none yet) to when api_async_step must
+ * run without any event.  Returns the number of fds written. */
+size_t api_async_fds(const struct api *a, struct pollfd *fds, size_t max, int *timeout_ms);
+/* Moves the request on after poll(): fds are those api_async_fds wrote,
+ * with revents set.  Returns 0 while it runs, 1 when the answer is in r
+ * (whatever its status), or -1 with *cause when no answer came; the
+ * request is over after 1 or -1. */
+int api_async_step(struct api *a, const struct pollfd *fds, size_t n, char **cause);
+/* Whether a request is running. */
+int api_async_active(const struct api *a);
+/* Drops the running request, if any. */
+void api_async_cancel(struct api *a);
 
 /* Returns a newly allocated form-encoded copy of s. */
 char *api_escape(const char *s);

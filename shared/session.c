@@ -82,6 +82,16 @@ session_load(struct session *c, char **cause)
 	return 0;
 }
 
+struct api *
+session_api_new(struct session *c, const char *url, char **cause)
+{
+	struct api *a = api_new(url, cause);
+
+	if (a != NULL)
+		api_set_ca_file(a, config_get(c->config, "ca_file"));
+	return a;
+}
+
 int
 session_open(struct session *c, char **cause)
 {
@@ -104,7 +114,7 @@ session_open(struct session *c, char **cause)
 		*cause = xstrdup(_("not signed in: run myna login"));
 		return -1;
 	}
-	if ((c->api = api_new(server, cause)) == NULL)
+	if ((c->api = session_api_new(c, server, cause)) == NULL)
 		return -1;
 	api_set_token(c->api, token);
 	return 0;
@@ -129,7 +139,7 @@ session_set_server(struct session *c, const char *url, char **cause)
 	struct api *a;
 	char *why = NULL;
 
-	if ((a = api_new(url, cause)) == NULL)
+	if ((a = session_api_new(c, url, cause)) == NULL)
 		return -1;
 	if (config_set(c->config, "server", api_base_url(a)) < 0 ||
 	    config_save(c->config, c->config_path, SESSION_CONFIG_MODE, &why) < 0) {
@@ -230,10 +240,21 @@ session_refresh(struct session *c, char **cause)
 	why = NULL;
 	rt = config_get(c->creds, "refresh_token");
 	if (rt == NULL || *rt == '\0') {
+		c->signed_out = 1;
 		*cause = xstrdup(_("your sign-in has expired: sign in again with: myna login"));
 		goto out;
 	}
+	/* The server rotates the refresh token: new tokens that cannot be
+	 * saved would be lost with this process, and the spent one would
+	 * then sign the resident out.  So the file must take a write (the
+	 * same one session_save_tokens makes) before the token is spent. */
+	if (config_save(c->creds, c->creds_path, SESSION_CREDS_MODE, &why) < 0) {
+		*cause = xasprintf(_("cannot save the sign-in, so it is not renewed now (it stays "
+				     "good for a later try): %s"), why);
+		goto out;
+	}
 	if (api_refresh_ex(c->api, rt, &t, &refused, &why) < 0) {
+		c->signed_out = refused;
 		if (refused)
 			*cause = xasprintf(_("%s; sign in again with: myna login"), why);
 		else

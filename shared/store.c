@@ -12,14 +12,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "date.h"
 #include "i18n.h"
 #include "mem.h"
 #include "paths.h"
 #include "store.h"
+#include "text.h"
 
 #define STORE_BUSY_TIMEOUT 5000	/* ms to wait for another writer */
 
@@ -74,6 +77,93 @@ static const char *const store_migrations[] = {
 	"  state INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (kind, id)"
 	");",
+	/* 2: drafts, the outbox and snoozes.  The outbox keeps its fields as
+	 * queued (a draft may change afterwards) and its idempotency key for
+	 * every retry; seq is AUTOINCREMENT so that a key's item is never
+	 * confused with a later one after deletions. */
+	"CREATE TABLE drafts ("
+	"  id         INTEGER PRIMARY KEY,"
+	"  procedure  TEXT NOT NULL,"
+	"  fields     TEXT NOT NULL DEFAULT '{}',"
+	"  state      TEXT NOT NULL DEFAULT 'editing'"
+	"             CHECK (state IN ('editing', 'queued', 'needs_fixing', 'sent')),"
+	"  errors     TEXT,"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE outbox ("
+	"  seq            INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  idem_key       TEXT NOT NULL UNIQUE,"
+	"  draft_id       INTEGER REFERENCES drafts(id) ON DELETE SET NULL,"
+	"  procedure      TEXT NOT NULL,"
+	"  fields         TEXT NOT NULL,"
+	"  state          TEXT NOT NULL DEFAULT 'queued'"
+	"                 CHECK (state IN ('queued', 'sent', 'needs_fixing')),"
+	"  attempts       INTEGER NOT NULL DEFAULT 0,"
+	"  last_error     TEXT,"
+	"  application_id TEXT,"
+	"  queued_at      INTEGER NOT NULL,"
+	"  sent_at        INTEGER"
+	");"
+	"CREATE INDEX outbox_state ON outbox(state, seq);"
+	"CREATE INDEX outbox_draft ON outbox(draft_id);"
+	"CREATE TABLE snoozes ("
+	"  deadline_id TEXT PRIMARY KEY,"
+	"  until_ts    INTEGER NOT NULL"
+	");",
+	/* 3: the catalogue of procedures, applications, records and access
+	 * records.  Each keeps its feed data whole (as the wire codec encodes
+	 * it, cleaned) plus the columns that lists sort and filter by.
+	 * procedures_fts and procedures_names_fts share the rowid of
+	 * procedures; their trigram tokenizer matches any part of a word, so
+	 * Japanese (which has no spaces between words) is found as well as
+	 * English.  Trigrams cannot find words of one or two characters, which
+	 * Japanese has many of (年金, 税), so procedure_grams indexes every one
+	 * and two characters of Japanese text in names (col 0) and agencies
+	 * (col 1). */
+	"CREATE TABLE procedures ("
+	"  id           TEXT PRIMARY KEY,"
+	"  name_ja      TEXT,"
+	"  name_en      TEXT,"
+	"  agency_ja    TEXT,"
+	"  agency_en    TEXT,"
+	"  deadline_ja  TEXT,"
+	"  deadline_en  TEXT,"
+	"  online       INTEGER NOT NULL DEFAULT 0,"
+	"  municipality TEXT,"
+	"  data         TEXT NOT NULL"
+	");"
+	"CREATE VIRTUAL TABLE procedures_fts USING fts5(name, agency, body, tokenize = 'trigram');"
+	"CREATE VIRTUAL TABLE procedures_names_fts USING fts5(name, tokenize = 'trigram');"
+	"CREATE TABLE procedure_grams ("
+	"  gram TEXT NOT NULL,"
+	"  col  INTEGER NOT NULL,"
+	"  pid  INTEGER NOT NULL,"
+	"  PRIMARY KEY (gram, col, pid)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE applications ("
+	"  id           TEXT PRIMARY KEY,"
+	"  procedure    TEXT,"
+	"  status       TEXT NOT NULL,"
+	"  updated_ts   INTEGER,"
+	"  data         TEXT NOT NULL"
+	");"
+	"CREATE INDEX applications_updated ON applications(updated_ts DESC, id);"
+	"CREATE TABLE records ("
+	"  id           TEXT PRIMARY KEY,"
+	"  category     TEXT NOT NULL,"
+	"  data         TEXT NOT NULL"
+	");"
+	"CREATE INDEX records_category ON records(category, id);"
+	"CREATE TABLE access_logs ("
+	"  id           TEXT PRIMARY KEY,"
+	"  when_ts      INTEGER,"
+	"  agency_ja    TEXT,"
+	"  agency_en    TEXT,"
+	"  data         TEXT NOT NULL"
+	");"
+	"CREATE INDEX access_logs_when ON access_logs(when_ts DESC, id);"
+	/* To do lists the unread notices of thousands. */
+	"CREATE INDEX notices_unread ON notices(read, published_ts DESC, id);",
 };
 
 #define STORE_SCHEMA_VERSION ((int)(sizeof store_migrations / sizeof store_migrations[0]))
@@ -106,6 +196,67 @@ enum store_stmt {
 	ST_REMINDER_SENT,
 	ST_REMINDER_MARK,
 	ST_DATA_VERSION,
+	/* Drafts, the outbox and snoozes (migration 2). */
+	ST_DRAFT_INSERT,
+	ST_DRAFT_UPDATE,
+	ST_DRAFT_GET,
+	ST_DRAFT_LIST,
+	ST_DRAFT_DELETE,
+	ST_DRAFT_QUEUED,
+	ST_OUTBOX_INSERT,
+	ST_OUTBOX_LIST,
+	ST_OUTBOX_LIST_PENDING,
+	ST_OUTBOX_PENDING,
+	ST_OUTBOX_ATTEMPT,
+	ST_OUTBOX_SENT,
+	ST_OUTBOX_FIX,
+	ST_OUTBOX_DRAFT_STATE,
+	ST_SNOOZE_SET,
+	ST_SNOOZE_DELETE,
+	ST_SNOOZE_GET,
+	/* Procedures, applications, records, access records (migration 3). */
+	ST_PROC_UPSERT,
+	ST_PROC_DELETE,
+	ST_PROC_FTS_DELETE,
+	ST_PROC_FTS_INSERT,
+	ST_PROC_GET,
+	ST_PROC_LIST,
+	ST_PROC_COUNT,
+	ST_PROC_OLD,
+	ST_PROC_NAMES_DELETE,
+	ST_PROC_NAMES_INSERT,
+	ST_PROC_GRAM_INSERT,
+	ST_PROC_GRAM_DELETE,
+	ST_PROC_MATCH,
+	ST_PROC_NAME_MATCH,
+	ST_PROC_GRAM,
+	ST_PROC_LIKE_NAME,
+	ST_PROC_LIKE_AGENCY,
+	ST_APP_UPSERT,
+	ST_APP_DELETE,
+	ST_APP_GET,
+	ST_APP_LIST,
+	ST_RECORD_UPSERT,
+	ST_RECORD_DELETE,
+	ST_RECORD_GET,
+	ST_RECORD_LIST,
+	ST_ACCESS_UPSERT,
+	ST_ACCESS_DELETE,
+	ST_ACCESS_GET,
+	ST_ACCESS_LIST,
+	ST_ACCESS_LIST_AGENCY,
+	ST_CLEAR_PROCEDURES,
+	ST_CLEAR_PROCEDURES_FTS,
+	ST_CLEAR_PROCEDURES_NAMES,
+	ST_CLEAR_PROCEDURE_GRAMS,
+	ST_CLEAR_APPLICATIONS,
+	ST_CLEAR_RECORDS,
+	ST_CLEAR_ACCESS,
+	ST_IDS_NOTICES,
+	ST_IDS_DEADLINES,
+	ST_IDS_APPLICATIONS,
+	ST_NOTICES_UNREAD,
+	ST_NOTICES_COUNT,
 	ST_COUNT
 };
 
@@ -113,6 +264,18 @@ enum store_stmt {
 	"id, title_ja, title_en, body_ja, body_en, sender_ja, sender_en, " \
 	"published, published_ts, read"
 #define DEADLINE_COLUMNS "id, title_ja, title_en, due, due_ts, procedure, done"
+#define DRAFT_COLUMNS	 "id, procedure, fields, state, errors, updated_at"
+#define OUTBOX_COLUMNS \
+	"seq, idem_key, draft_id, procedure, fields, state, attempts, last_error, " \
+	"application_id, queued_at, sent_at"
+/* What lists of procedures show (migration 3). */
+#define PROC_BRIEF_COLUMNS \
+	"p.id, p.name_ja, p.name_en, p.agency_ja, p.agency_en, p.deadline_ja, p.deadline_en, " \
+	"p.online"
+/* Names, agencies and nothing else, as searches look at short words. */
+#define PROC_TEXT_COLUMNS \
+	"coalesce(p.name_ja, '') || ' ' || coalesce(p.name_en, ''), " \
+	"coalesce(p.agency_ja, '') || ' ' || coalesce(p.agency_en, ''), ''"
 
 static const char *const store_sql[ST_COUNT] = {
 	[ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -171,6 +334,127 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_REMINDER_MARK] = "INSERT INTO reminders_sent(deadline_id, offset_days, sent_at) "
 			     "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 	[ST_DATA_VERSION] = "PRAGMA data_version",
+	/* Drafts, the outbox and snoozes (migration 2). */
+	[ST_DRAFT_INSERT] = "INSERT INTO drafts(procedure, fields, state, updated_at) "
+			    "VALUES (?1, ?2, 'editing', ?3)",
+	[ST_DRAFT_UPDATE] = "UPDATE drafts SET procedure = ?2, fields = ?3, state = 'editing', "
+			    "errors = NULL, updated_at = ?4 WHERE id = ?1",
+	[ST_DRAFT_GET] = "SELECT " DRAFT_COLUMNS " FROM drafts WHERE id = ?1",
+	[ST_DRAFT_LIST] = "SELECT " DRAFT_COLUMNS " FROM drafts ORDER BY updated_at DESC, id DESC",
+	[ST_DRAFT_DELETE] = "DELETE FROM drafts WHERE id = ?1",
+	[ST_DRAFT_QUEUED] = "UPDATE drafts SET state = 'queued', errors = NULL, updated_at = ?2 "
+			    "WHERE id = ?1",
+	[ST_OUTBOX_INSERT] = "INSERT INTO outbox(idem_key, draft_id, procedure, fields, state, "
+			     "queued_at) SELECT ?1, id, procedure, fields, 'queued', ?2 "
+			     "FROM drafts WHERE id = ?3",
+	[ST_OUTBOX_LIST] = "SELECT " OUTBOX_COLUMNS " FROM outbox ORDER BY seq",
+	[ST_OUTBOX_LIST_PENDING] = "SELECT " OUTBOX_COLUMNS " FROM outbox "
+				   "WHERE state = 'queued' ORDER BY seq",
+	[ST_OUTBOX_PENDING] = "SELECT count(*) FROM outbox WHERE state = 'queued'",
+	[ST_OUTBOX_ATTEMPT] = "UPDATE outbox SET attempts = attempts + 1, last_error = ?2 "
+			      "WHERE seq = ?1 AND state = 'queued'",
+	[ST_OUTBOX_SENT] = "UPDATE outbox SET state = 'sent', application_id = ?2, sent_at = ?3, "
+			   "last_error = NULL WHERE seq = ?1 AND state = 'queued'",
+	[ST_OUTBOX_FIX] = "UPDATE outbox SET state = 'needs_fixing', last_error = ?2 "
+			  "WHERE seq = ?1 AND state = 'queued'",
+	/* The draft follows its latest item only: a draft queued again
+	 * after an edit is not marked by the answer to its older copy. */
+	[ST_OUTBOX_DRAFT_STATE] = "UPDATE drafts SET state = ?2, errors = ?3, updated_at = ?4 "
+				  "WHERE id = (SELECT draft_id FROM outbox WHERE seq = ?1) "
+				  "AND NOT EXISTS (SELECT 1 FROM outbox o "
+				  "  WHERE o.draft_id = drafts.id AND o.seq > ?1)",
+	[ST_SNOOZE_SET] = "INSERT INTO snoozes(deadline_id, until_ts) VALUES (?1, ?2) "
+			  "ON CONFLICT(deadline_id) DO UPDATE SET until_ts = excluded.until_ts",
+	[ST_SNOOZE_DELETE] = "DELETE FROM snoozes WHERE deadline_id = ?1",
+	[ST_SNOOZE_GET] = "SELECT until_ts FROM snoozes WHERE deadline_id = ?1",
+	/* Procedures, applications, records, access records (migration 3). */
+	[ST_PROC_UPSERT] =
+		"INSERT INTO procedures(id, name_ja, name_en, agency_ja, agency_en, deadline_ja, "
+		"deadline_en, online, municipality, data) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+		"ON CONFLICT(id) DO UPDATE SET name_ja = excluded.name_ja, "
+		"name_en = excluded.name_en, agency_ja = excluded.agency_ja, "
+		"agency_en = excluded.agency_en, deadline_ja = excluded.deadline_ja, "
+		"deadline_en = excluded.deadline_en, online = excluded.online, "
+		"municipality = excluded.municipality, data = excluded.data "
+		"RETURNING rowid",
+	[ST_PROC_DELETE] = "DELETE FROM procedures WHERE id = ?1",
+	[ST_PROC_FTS_DELETE] = "DELETE FROM procedures_fts WHERE rowid = ?1",
+	[ST_PROC_FTS_INSERT] = "INSERT INTO procedures_fts(rowid, name, agency, body) "
+			       "VALUES (?1, ?2, ?3, ?4)",
+	[ST_PROC_GET] = "SELECT id, data FROM procedures WHERE id = ?1",
+	[ST_PROC_LIST] = "SELECT " PROC_BRIEF_COLUMNS " FROM procedures p ORDER BY p.id LIMIT ?1",
+	[ST_PROC_COUNT] = "SELECT count(*) FROM procedures",
+	[ST_PROC_OLD] = "SELECT rowid, name_ja, name_en, agency_ja, agency_en FROM procedures "
+			"WHERE id = ?1",
+	[ST_PROC_NAMES_DELETE] = "DELETE FROM procedures_names_fts WHERE rowid = ?1",
+	[ST_PROC_NAMES_INSERT] = "INSERT INTO procedures_names_fts(rowid, name) VALUES (?1, ?2)",
+	[ST_PROC_GRAM_INSERT] = "INSERT OR IGNORE INTO procedure_grams(gram, col, pid) "
+				"VALUES (?1, ?2, ?3)",
+	[ST_PROC_GRAM_DELETE] = "DELETE FROM procedure_grams WHERE gram = ?1 AND col = ?2 "
+				"AND pid = ?3",
+	/* A search runs in stages, each in the order of an index so that it
+	 * stops at the first matches it needs instead of ranking every match:
+	 * first what matches in names, then the rest.  Columns 8 to 10 are
+	 * the text that short words are looked for in (names and agencies);
+	 * 11 is the rowid. */
+	[ST_PROC_MATCH] = "SELECT " PROC_BRIEF_COLUMNS ", " PROC_TEXT_COLUMNS ", p.rowid "
+			  "FROM procedures_fts f JOIN procedures p ON p.rowid = f.rowid "
+			  "WHERE procedures_fts MATCH ?1",
+	[ST_PROC_NAME_MATCH] = "SELECT " PROC_BRIEF_COLUMNS ", " PROC_TEXT_COLUMNS ", p.rowid "
+			       "FROM procedures_names_fts f JOIN procedures p ON p.rowid = f.rowid "
+			       "WHERE procedures_names_fts MATCH ?1",
+	[ST_PROC_GRAM] = "SELECT " PROC_BRIEF_COLUMNS ", " PROC_TEXT_COLUMNS ", p.rowid "
+			 "FROM procedure_grams g JOIN procedures p ON p.rowid = g.pid "
+			 "WHERE g.gram = ?1 AND g.col = ?2",
+	/* Short words with Latin letters: a scan of names, then agencies. */
+	[ST_PROC_LIKE_NAME] = "SELECT " PROC_BRIEF_COLUMNS ", " PROC_TEXT_COLUMNS ", p.rowid "
+			      "FROM procedures p "
+			      "WHERE p.name_ja LIKE ?1 ESCAPE '\\' OR p.name_en LIKE ?1 ESCAPE '\\'",
+	[ST_PROC_LIKE_AGENCY] = "SELECT " PROC_BRIEF_COLUMNS ", " PROC_TEXT_COLUMNS ", p.rowid "
+				"FROM procedures p "
+				"WHERE p.agency_ja LIKE ?1 ESCAPE '\\' "
+				"OR p.agency_en LIKE ?1 ESCAPE '\\'",
+	[ST_APP_UPSERT] = "INSERT INTO applications(id, procedure, status, updated_ts, data) "
+			  "VALUES (?1, ?2, ?3, ?4, ?5) "
+			  "ON CONFLICT(id) DO UPDATE SET procedure = excluded.procedure, "
+			  "status = excluded.status, updated_ts = excluded.updated_ts, "
+			  "data = excluded.data",
+	[ST_APP_DELETE] = "DELETE FROM applications WHERE id = ?1",
+	[ST_APP_GET] = "SELECT id, data FROM applications WHERE id = ?1",
+	[ST_APP_LIST] = "SELECT id, data FROM applications ORDER BY updated_ts DESC, id",
+	[ST_RECORD_UPSERT] = "INSERT INTO records(id, category, data) VALUES (?1, ?2, ?3) "
+			     "ON CONFLICT(id) DO UPDATE SET category = excluded.category, "
+			     "data = excluded.data",
+	[ST_RECORD_DELETE] = "DELETE FROM records WHERE id = ?1",
+	[ST_RECORD_GET] = "SELECT id, data FROM records WHERE id = ?1",
+	[ST_RECORD_LIST] = "SELECT id, data FROM records ORDER BY category, id",
+	[ST_ACCESS_UPSERT] = "INSERT INTO access_logs(id, when_ts, agency_ja, agency_en, data) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5) "
+			     "ON CONFLICT(id) DO UPDATE SET when_ts = excluded.when_ts, "
+			     "agency_ja = excluded.agency_ja, agency_en = excluded.agency_en, "
+			     "data = excluded.data",
+	[ST_ACCESS_DELETE] = "DELETE FROM access_logs WHERE id = ?1",
+	[ST_ACCESS_GET] = "SELECT id, data FROM access_logs WHERE id = ?1",
+	[ST_ACCESS_LIST] = "SELECT id, data FROM access_logs ORDER BY when_ts DESC, id",
+	[ST_ACCESS_LIST_AGENCY] = "SELECT id, data FROM access_logs "
+				  "WHERE agency_ja = ?1 OR agency_en = ?1 "
+				  "ORDER BY when_ts DESC, id",
+	[ST_CLEAR_PROCEDURES] = "DELETE FROM procedures",
+	[ST_CLEAR_PROCEDURES_FTS] = "DELETE FROM procedures_fts",
+	[ST_CLEAR_PROCEDURES_NAMES] = "DELETE FROM procedures_names_fts",
+	[ST_CLEAR_PROCEDURE_GRAMS] = "DELETE FROM procedure_grams",
+	[ST_CLEAR_APPLICATIONS] = "DELETE FROM applications",
+	[ST_CLEAR_RECORDS] = "DELETE FROM records",
+	[ST_CLEAR_ACCESS] = "DELETE FROM access_logs",
+	/* What the front end needs to tell what is new, and To do's unread
+	 * notices, without reading every notice whole. */
+	[ST_IDS_NOTICES] = "SELECT id FROM notices",
+	[ST_IDS_DEADLINES] = "SELECT id FROM deadlines",
+	[ST_IDS_APPLICATIONS] = "SELECT id || ' ' || status FROM applications",
+	[ST_NOTICES_UNREAD] = "SELECT " NOTICE_COLUMNS " FROM notices WHERE read = 0 "
+			      "ORDER BY published_ts DESC, id",
+	[ST_NOTICES_COUNT] = "SELECT count(*) FROM notices",
 };
 
 struct store {
@@ -612,6 +896,9 @@ store_clear_synced(struct store *s)
 	static const enum store_stmt steps[] = {
 		ST_CLEAR_KEEP_NOTICES, ST_CLEAR_KEEP_DEADLINES,
 		ST_CLEAR_NOTICES, ST_CLEAR_DEADLINES,
+		ST_CLEAR_PROCEDURES, ST_CLEAR_PROCEDURES_FTS, ST_CLEAR_PROCEDURES_NAMES,
+		ST_CLEAR_PROCEDURE_GRAMS, ST_CLEAR_APPLICATIONS,
+		ST_CLEAR_RECORDS, ST_CLEAR_ACCESS,
 	};
 	size_t i;
 	int own = sqlite3_get_autocommit(s->db);
@@ -919,5 +1206,1397 @@ store_data_version(struct store *s, long long *version)
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return store_db_fail(s, _("reading the data version"));
+	return 0;
+}
+
+/*
+ * Drafts, the outbox and snoozes (migration 2).
+ */
+
+/* The state names as stored, indexed by the enums. */
+static const char *const store_draft_states[] = {
+	[STORE_DRAFT_EDITING] = "editing",
+	[STORE_DRAFT_QUEUED] = "queued",
+	[STORE_DRAFT_NEEDS_FIXING] = "needs_fixing",
+	[STORE_DRAFT_SENT] = "sent",
+};
+
+static const char *const store_outbox_states[] = {
+	[STORE_OUTBOX_QUEUED] = "queued",
+	[STORE_OUTBOX_SENT] = "sent",
+	[STORE_OUTBOX_NEEDS_FIXING] = "needs_fixing",
+};
+
+/* The index of name in names (n entries), or 0 when it is not there. */
+static int
+store_state_index(const char *const *names, size_t n, const unsigned char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < n; i++) {
+		if (strcmp(names[i], (const char *)name) == 0)
+			return (int)i;
+	}
+	return 0;
+}
+
+/* Writes a new random UUID (version 4, RFC 9562) into key.  The key is
+ * what makes a retried submission harmless, so only the kernel's random
+ * source will do. */
+static int
+store_new_key(struct store *s, char *key)
+{
+	unsigned char b[16];
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < sizeof b) {
+		n = getrandom(b + got, sizeof b - got, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return store_fail(s, _("cannot make a submission key: %s"),
+					  strerror(n < 0 ? errno : EIO));
+		got += (size_t)n;
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	snprintf(key, STORE_KEY_SIZE,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+		 b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+		 b[14], b[15]);
+	return 0;
+}
+
+int
+store_draft_save(struct store *s, long long *id, const char *procedure, const char *fields)
+{
+	sqlite3_stmt *st = store_stmt(s, *id == 0 ? ST_DRAFT_INSERT : ST_DRAFT_UPDATE);
+	int i = 1;
+
+	if (st == NULL)
+		return -1;
+	if (*id != 0)
+		sqlite3_bind_int64(st, i++, *id);
+	store_bind_text(st, i++, procedure);
+	store_bind_text(st, i++, fields != NULL ? fields : "{}");
+	sqlite3_bind_int64(st, i, (sqlite3_int64)time(NULL));
+	if (store_done(s, st, _("saving a draft")) < 0)
+		return -1;
+	if (*id == 0)
+		*id = sqlite3_last_insert_rowid(s->db);
+	else if (sqlite3_changes(s->db) == 0)
+		return store_fail(s, _("there is no draft %lld"), *id);
+	return 0;
+}
+
+/* Fills d from a row of DRAFT_COLUMNS. */
+static void
+store_draft_row(sqlite3_stmt *st, struct store_draft *d)
+{
+	memset(d, 0, sizeof *d);
+	d->id = sqlite3_column_int64(st, 0);
+	d->procedure = store_column_text(st, 1);
+	d->fields = store_column_text(st, 2);
+	if (d->fields == NULL)
+		d->fields = xstrdup("{}");
+	d->state = (enum store_draft_state)store_state_index(
+		store_draft_states, sizeof store_draft_states / sizeof store_draft_states[0],
+		sqlite3_column_text(st, 3));
+	d->errors = store_column_text(st, 4);
+	d->updated = (time_t)sqlite3_column_int64(st, 5);
+}
+
+int
+store_draft_get(struct store *s, long long id, struct store_draft *out, int *found)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_DRAFT_GET);
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	*found = 0;
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		store_draft_row(st, out);
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_fail(s, _("reading a draft"));
+	return 0;
+}
+
+int
+store_drafts_list(struct store *s, struct store_draft **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_DRAFT_LIST);
+	struct store_draft *v = NULL;
+	size_t len = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			v = xreallocarray(v, alloc, sizeof *v);
+		}
+		store_draft_row(st, &v[len++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_drafts_free(v, len);
+		return store_db_fail(s, _("listing drafts"));
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+int
+store_draft_delete(struct store *s, long long id)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_DRAFT_DELETE);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return store_done(s, st, _("removing a draft"));
+}
+
+void
+store_draft_release(struct store_draft *d)
+{
+	if (d == NULL)
+		return;
+	free(d->procedure);
+	free(d->fields);
+	free(d->errors);
+	memset(d, 0, sizeof *d);
+}
+
+void
+store_drafts_free(struct store_draft *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		store_draft_release(&v[i]);
+	free(v);
+}
+
+int
+store_outbox_queue(struct store *s, long long draft_id, char *key, long long *seq)
+{
+	int own = sqlite3_get_autocommit(s->db);
+	sqlite3_stmt *st;
+	char k[STORE_KEY_SIZE];
+	time_t now = time(NULL);
+
+	if (store_new_key(s, k) < 0)
+		return -1;
+	if (own && store_begin(s) < 0)
+		return -1;
+	if ((st = store_stmt(s, ST_OUTBOX_INSERT)) == NULL)
+		goto fail;
+	store_bind_text(st, 1, k);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 3, draft_id);
+	if (store_done(s, st, _("queuing a submission")) < 0)
+		goto fail;
+	if (sqlite3_changes(s->db) == 0) {
+		store_fail(s, _("there is no draft %lld"), draft_id);
+		goto fail;
+	}
+	if (seq != NULL)
+		*seq = sqlite3_last_insert_rowid(s->db);
+	if ((st = store_stmt(s, ST_DRAFT_QUEUED)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, draft_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (store_done(s, st, _("queuing a submission")) < 0)
+		goto fail;
+	if (own && store_commit(s) < 0)
+		goto fail;
+	if (key != NULL)
+		memcpy(key, k, sizeof k);
+	return 0;
+fail:
+	if (own)
+		store_rollback(s);
+	return -1;
+}
+
+/* Fills o from a row of OUTBOX_COLUMNS. */
+static void
+store_outbox_row(sqlite3_stmt *st, struct store_outbox *o)
+{
+	const unsigned char *k;
+
+	memset(o, 0, sizeof *o);
+	o->seq = sqlite3_column_int64(st, 0);
+	k = sqlite3_column_text(st, 1);
+	snprintf(o->key, sizeof o->key, "%s", k != NULL ? (const char *)k : "");
+	o->draft_id = sqlite3_column_int64(st, 2);
+	o->procedure = store_column_text(st, 3);
+	o->fields = store_column_text(st, 4);
+	o->state = (enum store_outbox_state)store_state_index(
+		store_outbox_states, sizeof store_outbox_states / sizeof store_outbox_states[0],
+		sqlite3_column_text(st, 5));
+	o->attempts = sqlite3_column_int(st, 6);
+	o->last_error = store_column_text(st, 7);
+	o->application_id = store_column_text(st, 8);
+	o->queued = (time_t)sqlite3_column_int64(st, 9);
+	o->sent = (time_t)sqlite3_column_int64(st, 10);
+}
+
+int
+store_outbox_list(struct store *s, int pending_only, struct store_outbox **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, pending_only ? ST_OUTBOX_LIST_PENDING : ST_OUTBOX_LIST);
+	struct store_outbox *v = NULL;
+	size_t len = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			v = xreallocarray(v, alloc, sizeof *v);
+		}
+		store_outbox_row(st, &v[len++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_outbox_free(v, len);
+		return store_db_fail(s, _("reading the outbox"));
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+void
+store_outbox_release(struct store_outbox *o)
+{
+	if (o == NULL)
+		return;
+	free(o->procedure);
+	free(o->fields);
+	free(o->last_error);
+	free(o->application_id);
+	memset(o, 0, sizeof *o);
+}
+
+void
+store_outbox_free(struct store_outbox *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		store_outbox_release(&v[i]);
+	free(v);
+}
+
+int
+store_outbox_pending(struct store *s, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_OUTBOX_PENDING);
+	int rc;
+
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*n = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_db_fail(s, _("reading the outbox"));
+	return 0;
+}
+
+int
+store_outbox_attempt(struct store *s, long long seq, const char *error)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_OUTBOX_ATTEMPT);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	store_bind_text(st, 2, error);
+	return store_done(s, st, _("saving the outbox"));
+}
+
+/* Moves item seq out of the queue with statement id (binding value as ?2,
+ * and the time as ?3 when the statement has it), and its draft to
+ * draft_state with errors, in one transaction. */
+static int
+store_outbox_answer(struct store *s, long long seq, enum store_stmt id, const char *value,
+		    enum store_draft_state draft_state, const char *errors)
+{
+	int own = sqlite3_get_autocommit(s->db);
+	sqlite3_stmt *st;
+	time_t now = time(NULL);
+
+	if (own && store_begin(s) < 0)
+		return -1;
+	if ((st = store_stmt(s, id)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, seq);
+	store_bind_text(st, 2, value);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	if (store_done(s, st, _("saving the outbox")) < 0)
+		goto fail;
+	/* An item answered before (a retry after a crash) keeps its state,
+	 * and so does its draft. */
+	if (sqlite3_changes(s->db) > 0) {
+		if ((st = store_stmt(s, ST_OUTBOX_DRAFT_STATE)) == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, seq);
+		store_bind_text(st, 2, store_draft_states[draft_state]);
+		store_bind_text(st, 3, errors);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+		if (store_done(s, st, _("saving a draft")) < 0)
+			goto fail;
+	}
+	if (own && store_commit(s) < 0)
+		goto fail;
+	return 0;
+fail:
+	if (own)
+		store_rollback(s);
+	return -1;
+}
+
+int
+store_outbox_mark_sent(struct store *s, long long seq, const char *application_id)
+{
+	return store_outbox_answer(s, seq, ST_OUTBOX_SENT, application_id, STORE_DRAFT_SENT, NULL);
+}
+
+int
+store_outbox_mark_needs_fixing(struct store *s, long long seq, const char *errors,
+			       const char *message)
+{
+	return store_outbox_answer(s, seq, ST_OUTBOX_FIX, message, STORE_DRAFT_NEEDS_FIXING,
+				   errors);
+}
+
+int
+store_snooze_set(struct store *s, const char *deadline_id, time_t until)
+{
+	sqlite3_stmt *st;
+
+	if (until == 0)
+		return store_exec1(s, ST_SNOOZE_DELETE, deadline_id, _("saving a snooze"));
+	if ((st = store_stmt(s, ST_SNOOZE_SET)) == NULL)
+		return -1;
+	store_bind_text(st, 1, deadline_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)until);
+	return store_done(s, st, _("saving a snooze"));
+}
+
+int
+store_snooze_get(struct store *s, const char *deadline_id, time_t *until)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_SNOOZE_GET);
+	int rc;
+
+	*until = 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, deadline_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*until = (time_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_fail(s, _("reading a snooze"));
+	return 0;
+}
+
+/*
+ * Procedures, applications, records and access records (migration 3).
+ */
+
+/* The JSON text of o as it is kept in a data column; o is released. */
+static char *
+store_json_take(json_object *o)
+{
+	char *t = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							     JSON_C_TO_STRING_NOSLASHESCAPE));
+
+	json_object_put(o);
+	return t;
+}
+
+/* Parses the data column (index col) of a row: our own encoding, read
+ * back with the same decoder as the feed so that it is checked again. */
+static json_object *
+store_json_column(struct store *s, sqlite3_stmt *st, int col)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+	char *why = NULL;
+	json_object *o;
+
+	if (t == NULL) {
+		store_fail(s, _("store %s: an item has no data"), s->path);
+		return NULL;
+	}
+	o = wire_parse(t, (size_t)sqlite3_column_bytes(st, col), &why);
+	if (o == NULL) {
+		store_fail(s, _("store %s: an item's data is damaged: %s"), s->path, why);
+		free(why);
+	}
+	return o;
+}
+
+/* A write of several statements runs in the caller's transaction when one
+ * is open, else in its own: store_own_begin, the statements, then
+ * store_own_end with their result. */
+static int
+store_own_begin(struct store *s, int *own)
+{
+	*own = sqlite3_get_autocommit(s->db);
+	return *own ? store_begin(s) : 0;
+}
+
+static int
+store_own_end(struct store *s, int own, int rc)
+{
+	if (!own)
+		return rc;
+	if (rc == 0 && store_commit(s) == 0)
+		return 0;
+	store_rollback(s);
+	return -1;
+}
+
+/* Appends both languages of t to b, separated by newlines. */
+static void
+store_text_add(struct buf *b, const struct wire_text *t)
+{
+	if (t->ja != NULL) {
+		buf_addstr(b, t->ja);
+		buf_addch(b, '\n');
+	}
+	if (t->en != NULL) {
+		buf_addstr(b, t->en);
+		buf_addch(b, '\n');
+	}
+}
+
+/* Calls fn for every Japanese (not ASCII) character of text, and every
+ * two of them in a row: the grams that procedure_grams holds. */
+static int
+store_grams(const char *text, int (*fn)(struct store *, const char *, size_t, int,
+					  sqlite3_int64),
+	    struct store *s, int col, sqlite3_int64 pid)
+{
+	size_t len = text != NULL ? strlen(text) : 0, off = 0, a, b;
+	unsigned int cp;
+
+	while (off < len) {
+		a = text_decode(text + off, len - off, &cp);
+		if (cp < 0x80) {
+			off += a;
+			continue;
+		}
+		if (fn(s, text + off, a, col, pid) < 0)
+			return -1;
+		if (off + a < len) {
+			b = text_decode(text + off + a, len - off - a, &cp);
+			if (cp >= 0x80 && fn(s, text + off, a + b, col, pid) < 0)
+				return -1;
+		}
+		off += a;
+	}
+	return 0;
+}
+
+static int
+store_gram_put(struct store *s, const char *gram, size_t len, int col, sqlite3_int64 pid)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_PROC_GRAM_INSERT);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, gram, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, col);
+	sqlite3_bind_int64(st, 3, pid);
+	return store_done(s, st, _("indexing a procedure"));
+}
+
+static int
+store_gram_drop(struct store *s, const char *gram, size_t len, int col, sqlite3_int64 pid)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_PROC_GRAM_DELETE);
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, gram, (int)len, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, col);
+	sqlite3_bind_int64(st, 3, pid);
+	return store_done(s, st, _("indexing a procedure"));
+}
+
+/* Removes what the indexes hold of procedure id, if it is there: its
+ * grams (computed again from its names and agencies) and its full-text
+ * entries.  *rid is set to its rowid, 0 when there is none. */
+static int
+store_procedure_unindex(struct store *s, const char *id, sqlite3_int64 *rid)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_PROC_OLD);
+	char *text[4] = { NULL, NULL, NULL, NULL };
+	int rc, i, ret = -1;
+
+	*rid = 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*rid = sqlite3_column_int64(st, 0);
+		for (i = 0; i < 4; i++)
+			text[i] = store_column_text(st, i + 1);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_db_fail(s, _("indexing a procedure"));
+		goto out;
+	}
+	if (*rid == 0) {
+		ret = 0;
+		goto out;
+	}
+	for (i = 0; i < 4; i++) {
+		if (store_grams(text[i], store_gram_drop, s, i / 2, *rid) < 0)
+			goto out;
+	}
+	if ((st = store_stmt(s, ST_PROC_FTS_DELETE)) == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, *rid);
+	if (store_done(s, st, _("indexing a procedure")) < 0)
+		goto out;
+	if ((st = store_stmt(s, ST_PROC_NAMES_DELETE)) == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, *rid);
+	ret = store_done(s, st, _("indexing a procedure"));
+out:
+	for (i = 0; i < 4; i++)
+		free(text[i]);
+	return ret;
+}
+
+/* Writes the index entries of procedure p, whose rowid is rid. */
+static int
+store_procedure_index(struct store *s, sqlite3_int64 rid, const struct wire_procedure *p)
+{
+	struct buf name, agency, body;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = -1;
+
+	buf_init(&name, 0);
+	buf_init(&agency, 0);
+	buf_init(&body, 0);
+	store_text_add(&name, &p->name);
+	store_text_add(&agency, &p->agency);
+	store_text_add(&body, &p->description);
+	store_text_add(&body, &p->deadline);
+	for (i = 0; i < p->ndocuments; i++)
+		store_text_add(&body, &p->documents[i]);
+	if ((st = store_stmt(s, ST_PROC_FTS_INSERT)) == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, rid);
+	sqlite3_bind_text(st, 2, name.len ? name.data : "", (int)name.len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, agency.len ? agency.data : "", (int)agency.len, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, body.len ? body.data : "", (int)body.len, SQLITE_TRANSIENT);
+	if (store_done(s, st, _("indexing a procedure")) < 0)
+		goto out;
+	if ((st = store_stmt(s, ST_PROC_NAMES_INSERT)) == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, rid);
+	sqlite3_bind_text(st, 2, name.len ? name.data : "", (int)name.len, SQLITE_TRANSIENT);
+	if (store_done(s, st, _("indexing a procedure")) < 0)
+		goto out;
+	if (store_grams(p->name.ja, store_gram_put, s, 0, rid) < 0 ||
+	    store_grams(p->name.en, store_gram_put, s, 0, rid) < 0 ||
+	    store_grams(p->agency.ja, store_gram_put, s, 1, rid) < 0 ||
+	    store_grams(p->agency.en, store_gram_put, s, 1, rid) < 0)
+		goto out;
+	rc = 0;
+out:
+	buf_release(&name);
+	buf_release(&agency);
+	buf_release(&body);
+	return rc;
+}
+
+int
+store_procedure_upsert(struct store *s, const struct wire_procedure *p)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 rid = 0;
+	char *data = store_json_take(wire_procedure_encode(p));
+	int own, rc = -1, step;
+
+	if (store_own_begin(s, &own) < 0) {
+		free(data);
+		return -1;
+	}
+	if (store_procedure_unindex(s, p->id, &rid) < 0)
+		goto out;
+	if ((st = store_stmt(s, ST_PROC_UPSERT)) == NULL)
+		goto out;
+	store_bind_text(st, 1, p->id);
+	store_bind_text(st, 2, p->name.ja);
+	store_bind_text(st, 3, p->name.en);
+	store_bind_text(st, 4, p->agency.ja);
+	store_bind_text(st, 5, p->agency.en);
+	store_bind_text(st, 6, p->deadline.ja);
+	store_bind_text(st, 7, p->deadline.en);
+	sqlite3_bind_int(st, 8, p->online != 0);
+	store_bind_text(st, 9, p->municipality);
+	store_bind_text(st, 10, data);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		rid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW) {
+		store_db_fail(s, _("saving a procedure"));
+		goto out;
+	}
+	rc = store_procedure_index(s, rid, p);
+out:
+	free(data);
+	return store_own_end(s, own, rc);
+}
+
+int
+store_procedure_delete(struct store *s, const char *id)
+{
+	sqlite3_int64 rid = 0;
+	int own, rc = -1;
+
+	if (store_own_begin(s, &own) < 0)
+		return -1;
+	if (store_procedure_unindex(s, id, &rid) == 0)
+		rc = store_exec1(s, ST_PROC_DELETE, id, _("removing a procedure"));
+	return store_own_end(s, own, rc);
+}
+
+/* Reads one item by id with statement id (columns: id, data) through
+ * decode. */
+static int
+store_item_get(struct store *s, enum store_stmt id, const char *item, const char *what,
+	       int (*decode)(json_object *, const char *, void *, char **), void *out,
+	       int *found)
+{
+	sqlite3_stmt *st = store_stmt(s, id);
+	json_object *o = NULL;
+	char *why = NULL;
+	int rc, ret = 0;
+
+	*found = 0;
+	if (st == NULL)
+		return -1;
+	store_bind_text(st, 1, item);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		o = store_json_column(s, st, 1);
+		if (o == NULL) {
+			ret = -1;
+		} else if (decode(o, (const char *)sqlite3_column_text(st, 0), out, &why) < 0) {
+			ret = store_fail(s, _("store %s: %s"), s->path, why);
+			free(why);
+		} else {
+			*found = 1;
+		}
+	} else if (rc != SQLITE_DONE) {
+		ret = store_db_fail(s, what);
+	}
+	sqlite3_reset(st);
+	json_object_put(o);
+	return ret;
+}
+
+/* The decoders with a common signature for store_item_get and
+ * store_items_list. */
+static int
+store_decode_procedure(json_object *o, const char *id, void *out, char **cause)
+{
+	return wire_procedure_from_json(o, id, out, cause);
+}
+
+static int
+store_decode_application(json_object *o, const char *id, void *out, char **cause)
+{
+	return wire_application_from_json(o, id, out, cause);
+}
+
+static int
+store_decode_record(json_object *o, const char *id, void *out, char **cause)
+{
+	return wire_record_from_json(o, id, out, cause);
+}
+
+static int
+store_decode_access(json_object *o, const char *id, void *out, char **cause)
+{
+	return wire_access_from_json(o, id, out, cause);
+}
+
+/* Reads every row of st (columns: id, data; parameters bound) into a
+ * growing array of items of size bytes. */
+static int
+store_items_list(struct store *s, sqlite3_stmt *st, const char *what, size_t size,
+		 int (*decode)(json_object *, const char *, void *, char **), void **out,
+		 size_t *n)
+{
+	char *v = NULL, *why = NULL;
+	size_t len = 0, alloc = 0;
+	json_object *o;
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			v = xreallocarray(v, alloc, size);
+		}
+		o = store_json_column(s, st, 1);
+		if (o == NULL) {
+			ret = -1;
+			break;
+		}
+		memset(v + len * size, 0, size);
+		if (decode(o, (const char *)sqlite3_column_text(st, 0), v + len * size, &why) < 0) {
+			json_object_put(o);
+			ret = store_fail(s, _("store %s: %s"), s->path, why);
+			free(why);
+			break;
+		}
+		json_object_put(o);
+		len++;
+	}
+	sqlite3_reset(st);
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = store_db_fail(s, what);
+	*out = v;
+	*n = len;
+	return ret;
+}
+
+int
+store_procedure_get(struct store *s, const char *id, struct wire_procedure *out, int *found)
+{
+	memset(out, 0, sizeof *out);
+	return store_item_get(s, ST_PROC_GET, id, _("reading a procedure"),
+			      store_decode_procedure, out, found);
+}
+
+/* Fills a brief procedure from columns 0..7 of PROC_BRIEF_COLUMNS. */
+static void
+store_procedure_brief(sqlite3_stmt *st, struct wire_procedure *p)
+{
+	memset(p, 0, sizeof *p);
+	p->id = store_column_text(st, 0);
+	p->name.ja = store_column_text(st, 1);
+	p->name.en = store_column_text(st, 2);
+	p->agency.ja = store_column_text(st, 3);
+	p->agency.en = store_column_text(st, 4);
+	p->deadline.ja = store_column_text(st, 5);
+	p->deadline.en = store_column_text(st, 6);
+	p->online = sqlite3_column_int(st, 7) != 0;
+}
+
+void
+store_procedures_free(struct wire_procedure *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		wire_procedure_release(&v[i]);
+	free(v);
+}
+
+int
+store_procedures_list(struct store *s, size_t limit, struct wire_procedure **out, size_t *n,
+		      size_t *total)
+{
+	sqlite3_stmt *st;
+	struct wire_procedure *v = NULL;
+	size_t len = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (total != NULL) {
+		*total = 0;
+		if ((st = store_stmt(s, ST_PROC_COUNT)) == NULL)
+			return -1;
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*total = (size_t)sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return store_db_fail(s, _("listing procedures"));
+	}
+	if ((st = store_stmt(s, ST_PROC_LIST)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, limit == 0 ? -1 : (sqlite3_int64)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			v = xreallocarray(v, alloc, sizeof *v);
+		}
+		store_procedure_brief(st, &v[len++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_procedures_free(v, len);
+		return store_db_fail(s, _("listing procedures"));
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+#define STORE_QUERY_WORDS 16	/* words of a search that count */
+#define STORE_WORD_MAX	  256	/* bytes of one word */
+
+struct store_query {
+	char  *words[STORE_QUERY_WORDS];
+	size_t nwords;
+	int    is_short[STORE_QUERY_WORDS];	/* fewer than three characters */
+};
+
+static void
+store_query_release(struct store_query *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->nwords; i++)
+		free(q->words[i]);
+	memset(q, 0, sizeof *q);
+}
+
+/* Splits a query into words at blanks: ASCII blanks and the ideographic
+ * space (U+3000) that Japanese keyboards type. */
+static void
+store_query_parse(const char *query, struct store_query *q)
+{
+	const char *p = query, *start;
+	size_t chars, len, off;
+	unsigned int cp;
+
+	memset(q, 0, sizeof *q);
+	while (*p != '\0' && q->nwords < STORE_QUERY_WORDS) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+		       strncmp(p, "\xe3\x80\x80", 3) == 0)
+			p += *p == '\xe3' ? 3 : 1;
+		if (*p == '\0')
+			break;
+		start = p;
+		chars = 0;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' &&
+		       strncmp(p, "\xe3\x80\x80", 3) != 0) {
+			off = text_decode(p, strlen(p), &cp);
+			p += off;
+			chars++;
+		}
+		len = (size_t)(p - start);
+		if (len > STORE_WORD_MAX)
+			len = STORE_WORD_MAX;
+		q->words[q->nwords] = text_clean(start, len, 0);
+		q->is_short[q->nwords] = chars < 3;
+		q->nwords++;
+	}
+}
+
+/* Does haystack hold every short word of q (ASCII case ignored)? */
+static int
+store_query_short_match(const struct store_query *q, const char *a, const char *b,
+			const char *c)
+{
+	size_t i;
+
+	for (i = 0; i < q->nwords; i++) {
+		if (!q->is_short[i])
+			continue;
+		if ((a == NULL || strcasestr(a, q->words[i]) == NULL) &&
+		    (b == NULL || strcasestr(b, q->words[i]) == NULL) &&
+		    (c == NULL || strcasestr(c, q->words[i]) == NULL))
+			return 0;
+	}
+	return 1;
+}
+
+/* What a search has found so far. */
+struct store_found {
+	struct wire_procedure *v;	/* limit entries */
+	sqlite3_int64	      *rids;	/* their rowids */
+	size_t		       len, limit;
+	int		       more;	/* something beyond the limit matched */
+};
+
+/* Runs one stage of a search: adds the rows of st (bound) that hold every
+ * short word of q and were not found before, up to the limit.  Returns 0
+ * or -1. */
+static int
+store_search_stage(struct store *s, sqlite3_stmt *st, const struct store_query *q,
+		   struct store_found *f)
+{
+	sqlite3_int64 rid;
+	size_t i;
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rid = sqlite3_column_int64(st, 11);
+		for (i = 0; i < f->len && f->rids[i] != rid; i++)
+			;
+		if (i < f->len ||
+		    !store_query_short_match(q, (const char *)sqlite3_column_text(st, 8),
+					     (const char *)sqlite3_column_text(st, 9),
+					     (const char *)sqlite3_column_text(st, 10)))
+			continue;
+		if (f->len == f->limit) {
+			f->more = 1;
+			break;
+		}
+		f->rids[f->len] = rid;
+		store_procedure_brief(st, &f->v[f->len++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_db_fail(s, _("searching procedures"));
+	return 0;
+}
+
+/* Runs statement id with text as ?1 (and col as ?2 when the statement
+ * has it) as a stage, unless the limit is reached already. */
+static int
+store_search_run(struct store *s, enum store_stmt id, const char *text, int col,
+		 const struct store_query *q, struct store_found *f)
+{
+	sqlite3_stmt *st;
+
+	if (f->more)
+		return 0;
+	if ((st = store_stmt(s, id)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	if (sqlite3_bind_parameter_count(st) >= 2)
+		sqlite3_bind_int(st, 2, col);
+	return store_search_stage(s, st, q, f);
+}
+
+/* Writes word as a LIKE pattern for any part of a text. */
+static void
+store_like_pattern(struct buf *b, const char *word)
+{
+	const char *w;
+
+	buf_addch(b, '%');
+	for (w = word; *w != '\0'; w++) {
+		if (*w == '%' || *w == '_' || *w == '\\')
+			buf_addch(b, '\\');
+		buf_addch(b, *w);
+	}
+	buf_addch(b, '%');
+}
+
+/* 1 when s has no ASCII character: procedure_grams can find it. */
+static int
+store_all_wide(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x80)
+			return 0;
+	}
+	return 1;
+}
+
+int
+store_procedures_search(struct store *s, const char *query, size_t limit,
+			struct wire_procedure **out, size_t *n, int *more)
+{
+	struct store_query q;
+	struct store_found f;
+	struct buf words, like;
+	const char *w, *first_short = NULL;
+	size_t i;
+	int ret = -1;
+
+	*out = NULL;
+	*n = 0;
+	*more = 0;
+	memset(&f, 0, sizeof f);
+	f.limit = limit == 0 || limit > STORE_SEARCH_MAX ? STORE_SEARCH_MAX : limit;
+	store_query_parse(query != NULL ? query : "", &q);
+	buf_init(&words, 0);
+	buf_init(&like, 0);
+	/* Each long word is one FTS5 string ("a ""b"""), all of them must
+	 * match; short words are checked here, on the row's text. */
+	for (i = 0; i < q.nwords; i++) {
+		if (q.is_short[i]) {
+			if (first_short == NULL)
+				first_short = q.words[i];
+			continue;
+		}
+		if (words.len > 0)
+			buf_addch(&words, ' ');
+		buf_addch(&words, '"');
+		for (w = q.words[i]; *w != '\0'; w++) {
+			if (*w == '"')
+				buf_addch(&words, '"');
+			buf_addch(&words, *w);
+		}
+		buf_addch(&words, '"');
+	}
+	if (words.len == 0 && first_short == NULL) {
+		ret = 0;
+		goto out;
+	}
+	f.v = xcalloc(f.limit, sizeof *f.v);
+	f.rids = xcalloc(f.limit, sizeof *f.rids);
+	/* Names first, then everything else that matches. */
+	if (words.len > 0) {
+		if (store_search_run(s, ST_PROC_NAME_MATCH, words.data, 0, &q, &f) < 0 ||
+		    store_search_run(s, ST_PROC_MATCH, words.data, 0, &q, &f) < 0)
+			goto out;
+	} else if (store_all_wide(first_short)) {
+		if (store_search_run(s, ST_PROC_GRAM, first_short, 0, &q, &f) < 0 ||
+		    store_search_run(s, ST_PROC_GRAM, first_short, 1, &q, &f) < 0)
+			goto out;
+	} else {
+		store_like_pattern(&like, first_short);
+		if (store_search_run(s, ST_PROC_LIKE_NAME, like.data, 0, &q, &f) < 0 ||
+		    store_search_run(s, ST_PROC_LIKE_AGENCY, like.data, 0, &q, &f) < 0)
+			goto out;
+	}
+	ret = 0;
+out:
+	if (ret == 0 && f.len > 0) {
+		*out = f.v;
+		*n = f.len;
+		*more = f.more;
+	} else {
+		store_procedures_free(f.v, f.len);
+	}
+	free(f.rids);
+	buf_release(&words);
+	buf_release(&like);
+	store_query_release(&q);
+	return ret;
+}
+
+int
+store_application_upsert(struct store *s, const struct wire_application *a)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_APP_UPSERT);
+	char *data;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	data = store_json_take(wire_application_encode(a));
+	store_bind_text(st, 1, a->id);
+	store_bind_text(st, 2, a->procedure);
+	store_bind_text(st, 3, a->status);
+	sqlite3_bind_int64(st, 4, store_time(a->updated != NULL ? a->updated : a->submitted));
+	store_bind_text(st, 5, data);
+	rc = store_done(s, st, _("saving an application"));
+	free(data);
+	return rc;
+}
+
+int
+store_application_delete(struct store *s, const char *id)
+{
+	return store_exec1(s, ST_APP_DELETE, id, _("removing an application"));
+}
+
+int
+store_application_get(struct store *s, const char *id, struct wire_application *out, int *found)
+{
+	memset(out, 0, sizeof *out);
+	return store_item_get(s, ST_APP_GET, id, _("reading an application"),
+			      store_decode_application, out, found);
+}
+
+int
+store_applications_list(struct store *s, struct wire_application **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_APP_LIST);
+	void *v = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	rc = store_items_list(s, st, _("listing applications"), sizeof **out,
+			      store_decode_application, &v, n);
+	*out = v;
+	if (rc < 0) {
+		store_applications_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void
+store_applications_free(struct wire_application *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		wire_application_release(&v[i]);
+	free(v);
+}
+
+int
+store_record_upsert(struct store *s, const struct wire_record *r)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_RECORD_UPSERT);
+	char *data;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	data = store_json_take(wire_record_encode(r));
+	store_bind_text(st, 1, r->id);
+	store_bind_text(st, 2, r->category != NULL ? r->category : "");
+	store_bind_text(st, 3, data);
+	rc = store_done(s, st, _("saving a record"));
+	free(data);
+	return rc;
+}
+
+int
+store_record_delete(struct store *s, const char *id)
+{
+	return store_exec1(s, ST_RECORD_DELETE, id, _("removing a record"));
+}
+
+int
+store_record_get(struct store *s, const char *id, struct wire_record *out, int *found)
+{
+	memset(out, 0, sizeof *out);
+	return store_item_get(s, ST_RECORD_GET, id, _("reading a record"), store_decode_record,
+			      out, found);
+}
+
+int
+store_records_list(struct store *s, struct wire_record **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_RECORD_LIST);
+	void *v = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	rc = store_items_list(s, st, _("listing records"), sizeof **out, store_decode_record, &v,
+			      n);
+	*out = v;
+	if (rc < 0) {
+		store_records_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void
+store_records_free(struct wire_record *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		wire_record_release(&v[i]);
+	free(v);
+}
+
+int
+store_access_upsert(struct store *s, const struct wire_access *a)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_ACCESS_UPSERT);
+	char *data;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	data = store_json_take(wire_access_encode(a));
+	store_bind_text(st, 1, a->id);
+	sqlite3_bind_int64(st, 2, store_time(a->when));
+	store_bind_text(st, 3, a->agency.ja);
+	store_bind_text(st, 4, a->agency.en);
+	store_bind_text(st, 5, data);
+	rc = store_done(s, st, _("saving an access record"));
+	free(data);
+	return rc;
+}
+
+int
+store_access_delete(struct store *s, const char *id)
+{
+	return store_exec1(s, ST_ACCESS_DELETE, id, _("removing an access record"));
+}
+
+int
+store_access_get(struct store *s, const char *id, struct wire_access *out, int *found)
+{
+	memset(out, 0, sizeof *out);
+	return store_item_get(s, ST_ACCESS_GET, id, _("reading an access record"),
+			      store_decode_access, out, found);
+}
+
+int
+store_access_list(struct store *s, const char *agency, struct wire_access **out, size_t *n)
+{
+	sqlite3_stmt *st = store_stmt(s, agency != NULL ? ST_ACCESS_LIST_AGENCY : ST_ACCESS_LIST);
+	void *v = NULL;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	if (agency != NULL)
+		store_bind_text(st, 1, agency);
+	rc = store_items_list(s, st, _("listing access records"), sizeof **out,
+			      store_decode_access, &v, n);
+	*out = v;
+	if (rc < 0) {
+		store_access_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void
+store_access_free(struct wire_access *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		wire_access_release(&v[i]);
+	free(v);
+}
+
+int
+store_ids(struct store *s, const char *kind, char ***ids, size_t *n)
+{
+	sqlite3_stmt *st;
+	enum store_stmt id;
+	char **v = NULL;
+	size_t len = 0, alloc = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (strcmp(kind, "notice") == 0)
+		id = ST_IDS_NOTICES;
+	else if (strcmp(kind, "deadline") == 0)
+		id = ST_IDS_DEADLINES;
+	else if (strcmp(kind, "application") == 0)
+		id = ST_IDS_APPLICATIONS;
+	else
+		return store_fail(s, _("there are no items of the kind %s"), kind);
+	if ((st = store_stmt(s, id)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == alloc) {
+			alloc = alloc ? alloc * 2 : 64;
+			v = xreallocarray(v, alloc, sizeof *v);
+		}
+		v[len] = store_column_text(st, 0);
+		if (v[len] != NULL)
+			len++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_ids_free(v, len);
+		return store_db_fail(s, _("reading the store"));
+	}
+	*ids = v;
+	*n = len;
+	return 0;
+}
+
+void
+store_ids_free(char **ids, size_t n)
+{
+	size_t i;
+
+	if (ids == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+int
+store_notices_unread(struct store *s, struct store_notice **out, size_t *n, size_t *total)
+{
+	sqlite3_stmt *st = store_stmt(s, ST_NOTICES_COUNT);
+	struct store_notice *v = NULL;
+	size_t len = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	*total = 0;
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*total = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return store_db_fail(s, _("listing notices"));
+	if ((st = store_stmt(s, ST_NOTICES_UNREAD)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			v = xreallocarray(v, alloc, sizeof *v);
+		}
+		store_notice_row(st, &v[len++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		store_notices_free(v, len);
+		return store_db_fail(s, _("listing notices"));
+	}
+	*out = v;
+	*n = len;
 	return 0;
 }

@@ -7,11 +7,16 @@
  *                was answered for is still the one we ask with, so that
  *                If-None-Match can only ever mean "this same request"
  *   sync.last    RFC 3339 time of the last successful sync
+ * A page is applied in one transaction with its cursor, and only when the
+ * cursor read inside that transaction is still the one the page was asked
+ * with, so two processes syncing at once cannot apply a page twice or an
+ * old page over a newer one.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "date.h"
 #include "i18n.h"
 #include "mem.h"
@@ -92,6 +97,87 @@ store_fail:
 	return -1;
 }
 
+/*
+ * Procedures, applications, records and access records: stored whole,
+ * removed by a delete; nothing local to keep across an upsert.
+ */
+
+/* Turns a failed store call into the cause of the page's failure. */
+static int
+sync_store_fail(struct store *st, char **cause)
+{
+	*cause = xstrdup(store_error(st));
+	return -1;
+}
+
+static int
+sync_procedure(struct store *st, const struct wire_change *c, struct sync_page_counts *n,
+	       char **cause)
+{
+	struct wire_procedure p;
+	int rc;
+
+	(void)n;
+	if (c->deleted)
+		return store_procedure_delete(st, c->id) < 0 ? sync_store_fail(st, cause) : 0;
+	if (wire_procedure_decode(c, &p, cause) < 0)
+		return -1;
+	rc = store_procedure_upsert(st, &p);
+	wire_procedure_release(&p);
+	return rc < 0 ? sync_store_fail(st, cause) : 0;
+}
+
+static int
+sync_application(struct store *st, const struct wire_change *c, struct sync_page_counts *n,
+		 char **cause)
+{
+	struct wire_application a;
+	int rc;
+
+	(void)n;
+	if (c->deleted)
+		return store_application_delete(st, c->id) < 0 ? sync_store_fail(st, cause) : 0;
+	if (wire_application_decode(c, &a, cause) < 0)
+		return -1;
+	rc = store_application_upsert(st, &a);
+	wire_application_release(&a);
+	return rc < 0 ? sync_store_fail(st, cause) : 0;
+}
+
+static int
+sync_record(struct store *st, const struct wire_change *c, struct sync_page_counts *n,
+	    char **cause)
+{
+	struct wire_record r;
+	int rc;
+
+	(void)n;
+	if (c->deleted)
+		return store_record_delete(st, c->id) < 0 ? sync_store_fail(st, cause) : 0;
+	if (wire_record_decode(c, &r, cause) < 0)
+		return -1;
+	rc = store_record_upsert(st, &r);
+	wire_record_release(&r);
+	return rc < 0 ? sync_store_fail(st, cause) : 0;
+}
+
+static int
+sync_access(struct store *st, const struct wire_change *c, struct sync_page_counts *n,
+	    char **cause)
+{
+	struct wire_access a;
+	int rc;
+
+	(void)n;
+	if (c->deleted)
+		return store_access_delete(st, c->id) < 0 ? sync_store_fail(st, cause) : 0;
+	if (wire_access_decode(c, &a, cause) < 0)
+		return -1;
+	rc = store_access_upsert(st, &a);
+	wire_access_release(&a);
+	return rc < 0 ? sync_store_fail(st, cause) : 0;
+}
+
 /* The change types this version stores. */
 static const struct {
 	const char *type;
@@ -100,6 +186,10 @@ static const struct {
 } sync_types[] = {
 	{ "notice", sync_notice },
 	{ "deadline", sync_deadline },
+	{ "procedure", sync_procedure },
+	{ "application", sync_application },
+	{ "record", sync_record },
+	{ "access_log", sync_access },
 };
 
 /* Returns 1 if the two cursors (NULL: none) are the same. */
@@ -113,11 +203,13 @@ sync_same_cursor(const char *a, const char *b)
 
 /* Writes a page and the cursor after it in one transaction.  etag is the
  * page's ETag; it is kept only when the next request will be the same as
- * this one. */
+ * this one.  Returns 0, 1 when the store's cursor is no longer
+ * asked_cursor (the page is dropped), or -1 with *cause. */
 static int
 sync_apply(struct store *st, const struct wire_page *p, const char *asked_cursor,
 	   const char *etag, struct sync_page_counts *n, char **cause)
 {
+	char *now_cursor = NULL;
 	size_t i, j;
 	int rc;
 
@@ -126,6 +218,16 @@ sync_apply(struct store *st, const struct wire_page *p, const char *asked_cursor
 		*cause = xstrdup(store_error(st));
 		return -1;
 	}
+	if (store_meta_get(st, SYNC_KEY_CURSOR, &now_cursor) < 0) {
+		*cause = xstrdup(store_error(st));
+		goto fail;
+	}
+	if (!sync_same_cursor(now_cursor, asked_cursor)) {
+		free(now_cursor);
+		store_rollback(st);
+		return 1;
+	}
+	free(now_cursor);
 	for (i = 0; i < p->nchanges; i++) {
 		const struct wire_change *c = &p->changes[i];
 
@@ -158,7 +260,8 @@ fail:
 	return -1;
 }
 
-/* Forgets everything synced, for a full resync after 410 Gone. */
+/* Forgets everything synced, for a full resync after 410 Gone.  Drafts,
+ * the outbox, snoozes and reminders_sent are not synced data: they stay. */
 static int
 sync_restart(struct store *st, char **cause)
 {
@@ -209,38 +312,130 @@ sync_http_error(const struct api_response *r)
 }
 
 int
+sync_request_make(struct store *st, long wait, struct sync_request *rq, char **cause)
+{
+	struct buf b;
+	char *esc;
+
+	memset(rq, 0, sizeof *rq);
+	if (store_meta_get(st, SYNC_KEY_CURSOR, &rq->cursor) < 0 ||
+	    store_meta_get(st, SYNC_KEY_ETAG, &rq->etag) < 0) {
+		*cause = xstrdup(store_error(st));
+		sync_request_release(rq);
+		return -1;
+	}
+	buf_init(&b, 0);
+	buf_addstr(&b, "/v1/sync?");
+	if (rq->cursor != NULL) {
+		esc = api_escape(rq->cursor);
+		buf_printf(&b, "cursor=%s&", esc);
+		free(esc);
+	}
+	buf_printf(&b, "limit=%d", SYNC_PAGE_LIMIT);
+	if (wait > 0)
+		buf_printf(&b, "&wait=%ld", wait);
+	rq->path = buf_take(&b);
+	return 0;
+}
+
+void
+sync_request_release(struct sync_request *rq)
+{
+	if (rq == NULL)
+		return;
+	free(rq->cursor);
+	free(rq->etag);
+	free(rq->path);
+	memset(rq, 0, sizeof *rq);
+}
+
+/* Applies a 200 answer to rq.  Returns 0 (applied; *more says whether the
+ * server has more), 1 (dropped: the cursor moved meanwhile), or -1 with
+ * *cause. */
+static int
+sync_page(struct store *st, const struct sync_request *rq, const struct api_response *r,
+	  struct sync_result *res, int *more, char **cause)
+{
+	struct wire_page page = { 0 };
+	struct sync_page_counts n;
+	char *why = NULL;
+	int rc = -1;
+
+	*more = 0;
+	if (wire_page_decode(r->body.data, r->body.len, &page, &why) < 0) {
+		*cause = xasprintf(_("sync failed: %s"), why);
+		goto out;
+	}
+	if (page.has_more && sync_same_cursor(rq->cursor, *page.cursor ? page.cursor : NULL)) {
+		*cause = xstrdup(_("sync failed: the server keeps sending more changes "
+				   "without moving on; try again later"));
+		goto out;
+	}
+	rc = sync_apply(st, &page, rq->cursor, r->etag, &n, cause);
+	if (rc != 0)
+		goto out;
+	res->pages++;
+	res->changes += n.changes;
+	res->skipped += n.skipped;
+	res->new_notices += n.new_notices;
+	res->new_deadlines += n.new_deadlines;
+	*more = page.has_more;
+out:
+	free(why);
+	wire_page_release(&page);
+	return rc;
+}
+
+int
+sync_take(struct store *st, const struct sync_request *rq, const struct api_response *r,
+	  struct sync_result *res, char **cause)
+{
+	int more = 0, rc;
+
+	if (r->status == 304) {
+		res->not_modified = 1;
+		return sync_done(st, cause) < 0 ? -1 : SYNC_TAKE_DONE;
+	}
+	if (r->status != 200)
+		return SYNC_TAKE_AGAIN;
+	rc = sync_page(st, rq, r, res, &more, cause);
+	if (rc < 0)
+		return -1;
+	if (rc == 1)
+		return SYNC_TAKE_AGAIN;
+	if (more)
+		return SYNC_TAKE_MORE;
+	return sync_done(st, cause) < 0 ? -1 : SYNC_TAKE_DONE;
+}
+
+int
 sync_run(struct store *st, struct session *se, struct sync_result *res, char **cause)
 {
 	struct api_response r;
-	struct wire_page page = { 0 };
-	struct sync_page_counts n;
-	char *cursor = NULL, *etag = NULL, *path = NULL, *esc = NULL, *why = NULL;
-	int refreshed = 0, restarted = 0, rc = -1;
+	struct sync_request rq = { 0 };
+	size_t rounds = 0;
+	int refreshed = 0, restarted = 0, more, rc = -1;
 
 	memset(res, 0, sizeof *res);
+	res->retry_after = -1;
 	api_response_init(&r);
 	if (se->api == NULL) {
+		res->signed_out = 1;
 		*cause = xstrdup(_("not signed in: run myna login"));
 		goto out;
 	}
 	for (;;) {
-		xfree(&cursor);
-		xfree(&etag);
-		xfree(&path);
-		wire_page_release(&page);
-		if (store_meta_get(st, SYNC_KEY_CURSOR, &cursor) < 0 ||
-		    store_meta_get(st, SYNC_KEY_ETAG, &etag) < 0) {
-			*cause = xstrdup(store_error(st));
+		sync_request_release(&rq);
+		/* Pages dropped for a moved cursor count too: a bound on the
+		 * requests of one run whatever happens. */
+		if (++rounds > SYNC_MAX_PAGES) {
+			*cause = xasprintf(_("sync failed: the server sent more than %d pages "
+					     "in a row; try again later"), SYNC_MAX_PAGES);
 			goto out;
 		}
-		if (cursor != NULL) {
-			esc = api_escape(cursor);
-			path = xasprintf("/v1/sync?cursor=%s&limit=%d", esc, SYNC_PAGE_LIMIT);
-			xfree(&esc);
-		} else {
-			path = xasprintf("/v1/sync?limit=%d", SYNC_PAGE_LIMIT);
-		}
-		if (api_get(se->api, path, etag, &r, cause) < 0)
+		if (sync_request_make(st, 0, &rq, cause) < 0)
+			goto out;
+		if (api_get(se->api, rq.path, rq.etag, &r, cause) < 0)
 			goto out;
 
 		if (r.status == 304) {
@@ -249,8 +444,11 @@ sync_run(struct store *st, struct session *se, struct sync_result *res, char **c
 		}
 		if (r.status == 401 && !refreshed) {
 			refreshed = 1;
-			if (session_refresh(se, cause) < 0)
+			if (session_refresh(se, cause) < 0) {
+				res->status = 401;
+				res->signed_out = se->signed_out;
 				goto out;
+			}
 			continue;
 		}
 		if (r.status == 410 && !restarted) {
@@ -262,42 +460,27 @@ sync_run(struct store *st, struct session *se, struct sync_result *res, char **c
 			continue;
 		}
 		if (r.status != 200) {
+			res->status = r.status;
+			res->retry_after = r.retry_after;
+			/* Refreshed a moment ago and still refused. */
+			res->signed_out = r.status == 401;
 			*cause = sync_http_error(&r);
 			goto out;
 		}
-		if (wire_page_decode(r.body.data, r.body.len, &page, &why) < 0) {
-			*cause = xasprintf(_("sync failed: %s"), why);
+		rc = sync_page(st, &rq, &r, res, &more, cause);
+		if (rc < 0)
 			goto out;
-		}
-		if (page.has_more && sync_same_cursor(cursor, *page.cursor ? page.cursor : NULL)) {
-			*cause = xstrdup(_("sync failed: the server keeps sending more changes "
-					   "without moving on; try again later"));
-			goto out;
-		}
-		if (sync_apply(st, &page, cursor, r.etag, &n, cause) < 0)
-			goto out;
-		res->pages++;
-		res->changes += n.changes;
-		res->skipped += n.skipped;
-		res->new_notices += n.new_notices;
-		res->new_deadlines += n.new_deadlines;
-		if (!page.has_more)
+		if (rc == 1)
+			more = 1;	/* dropped: ask again from the new cursor */
+		rc = -1;
+		if (!more)
 			break;
-		if (res->pages >= SYNC_MAX_PAGES) {
-			*cause = xasprintf(_("sync failed: the server sent more than %d pages "
-					     "in a row; try again later"), SYNC_MAX_PAGES);
-			goto out;
-		}
 	}
 	if (sync_done(st, cause) < 0)
 		goto out;
 	rc = 0;
 out:
-	free(why);
-	free(cursor);
-	free(etag);
-	free(path);
-	wire_page_release(&page);
+	sync_request_release(&rq);
 	api_response_release(&r);
 	return rc;
 }

@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +162,13 @@ handler(void *arg, struct th_exchange *x)
 		x->stream_len = API_BODY_MAX + 1;
 	} else if (strcmp(x->path, "/stream-exact") == 0) {
 		x->stream_len = API_BODY_MAX;
+	} else if (strcmp(x->path, "/slow") == 0) {
+		/* A long-poll that finds news after a while. */
+		usleep(300 * 1000);
+		th_reply(x, 200, "application/json", "{\"news\": true}");
+	} else if (strcmp(x->path, "/slower") == 0) {
+		usleep(1300 * 1000);
+		th_reply(x, 200, "application/json", "{}");
 	} else if (strcmp(x->path, "/redirect") == 0) {
 		th_add_header(x, "Location", "/hello");
 		th_reply(x, 302, NULL, "");
@@ -678,6 +687,156 @@ test_token_injection(void **state)
 	api_free(a);
 }
 
+/* Runs the event loop of an async request until it ends; returns its
+ * result and counts the poll() calls in *polls. */
+static int
+async_run(struct api *a, char **cause, int *polls)
+{
+	struct pollfd fds[API_ASYNC_FDS];
+	size_t n;
+	int timeout, rc;
+
+	*polls = 0;
+	for (;;) {
+		timeout = -1;
+		n = api_async_fds(a, fds, API_ASYNC_FDS, &timeout);
+		/* Something is always watched or timed while it runs. */
+		assert_true(n > 0 || timeout >= 0);
+		assert_true(timeout < 0 || timeout <= 120 * 1000);
+		if (poll(fds, n, timeout) < 0)
+			fail_msg("poll: %s", strerror(errno));
+		(*polls)++;
+		rc = api_async_step(a, fds, n, cause);
+		if (rc != 0)
+			return rc;
+		if (*polls > 1000)
+			fail_msg("the request never ended");
+	}
+}
+
+static void
+test_async(void **state)
+{
+	struct api *a = client();
+	struct api_response r, r2;
+	unsigned long long sent, received, sent2, received2;
+	char *cause = NULL;
+	int polls;
+
+	(void)state;
+	api_response_init(&r);
+	api_response_init(&r2);
+	api_set_token(a, "tok");
+	assert_false(api_async_active(a));
+	assert_int_equal(api_async_get(a, "/slow", "\"e1\"", 10, &r, &cause), 0);
+	assert_true(api_async_active(a));
+	/* One request at a time on a connection. */
+	assert_int_equal(api_get(a, "/hello", NULL, &r2, &cause), -1);
+	xfree(&cause);
+	assert_int_equal(api_async_get(a, "/hello", NULL, 10, &r2, &cause), -1);
+	xfree(&cause);
+	assert_int_equal(async_run(a, &cause, &polls), 1);
+	assert_false(api_async_active(a));
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body.data, "{\"news\": true}");
+	assert_string_equal(seen.path, "/slow");
+	assert_string_equal(seen.authorization, "Bearer tok");
+	assert_string_equal(seen.if_none_match, "\"e1\"");
+	/* Waiting took a handful of wake-ups, not one per tick. */
+	assert_true(polls < 20);
+
+	/* The blocking way works again on the same handle. */
+	api_traffic(a, &sent, &received);
+	assert_true(sent > 50 && received > 50);
+	assert_int_equal(api_get(a, "/hello", NULL, &r2, &cause), 0);
+	assert_int_equal(r2.status, 200);
+	api_traffic(a, &sent2, &received2);
+	assert_true(sent2 > sent && received2 > received + strlen("{\"hello\": \"world\"}"));
+
+	/* Cancelled: nothing is left running. */
+	assert_int_equal(api_async_get(a, "/slow", NULL, 10, &r, &cause), 0);
+	api_async_cancel(a);
+	assert_false(api_async_active(a));
+	api_async_cancel(a);
+
+	/* The total timeout holds. */
+	assert_int_equal(api_async_get(a, "/slower", NULL, 1, &r, &cause), 0);
+	assert_int_equal(async_run(a, &cause, &polls), -1);
+	assert_non_null(strstr(cause, "cannot reach"));
+	xfree(&cause);
+	api_response_release(&r);
+	api_response_release(&r2);
+	api_free(a);
+
+	/* Nobody listening. */
+	{
+		struct th_server *gone = th_start(handler, NULL);
+		char *url = xstrdup(gone->url);
+
+		th_stop(gone);
+		a = api_new(url, &cause);
+		api_response_init(&r);
+		assert_int_equal(api_async_get(a, "/hello", NULL, 5, &r, &cause), 0);
+		assert_int_equal(async_run(a, &cause, &polls), -1);
+		assert_non_null(strstr(cause, "cannot reach"));
+		xfree(&cause);
+		api_response_release(&r);
+		/* Freed while a request runs. */
+		api_response_init(&r);
+		assert_int_equal(api_async_get(a, "/hello", NULL, 5, &r, &cause), 0);
+		api_free(a);
+		api_response_release(&r);
+		free(url);
+	}
+}
+
+static void
+test_gzip_off(void **state)
+{
+	struct api *a = client();
+	struct api_response r;
+	char *cause = NULL;
+
+	(void)state;
+	api_response_init(&r);
+	api_set_gzip(a, 0);
+	assert_int_equal(api_get(a, "/gzip", NULL, &r, &cause), 0);
+	assert_string_equal(seen.accept_encoding, "identity");
+	assert_string_equal(r.body.data,
+			    "{\"text\": \"compressed compressed compressed compressed\"}");
+	api_response_release(&r);
+	api_free(a);
+}
+
+static int
+abort_now(void *ctx)
+{
+	int *calls = ctx;
+
+	(*calls)++;
+	return 1;
+}
+
+static void
+test_progress_abort(void **state)
+{
+	struct api *a = client();
+	struct api_response r;
+	char *cause = NULL;
+	int calls = 0;
+
+	(void)state;
+	api_response_init(&r);
+	api_set_progress(a, abort_now, &calls);
+	assert_int_equal(api_get(a, "/slow", NULL, &r, &cause), -1);
+	assert_true(calls >= 1);
+	xfree(&cause);
+	api_set_progress(a, NULL, NULL);
+	assert_int_equal(api_get(a, "/hello", NULL, &r, &cause), 0);
+	api_response_release(&r);
+	api_free(a);
+}
+
 int
 main(void)
 {
@@ -695,6 +854,9 @@ main(void)
 		cmocka_unit_test(test_device_flow),
 		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_token_injection),
+		cmocka_unit_test(test_async),
+		cmocka_unit_test(test_gzip_off),
+		cmocka_unit_test(test_progress_abort),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

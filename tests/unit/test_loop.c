@@ -128,6 +128,54 @@ test_backoff(void **state)
 }
 
 static void
+test_settings_new_keys(void **state)
+{
+	struct config *c = config_of("quiet_hours = 22-7\nspeech = on\nlong_poll = off\n"
+				     "open_command = xterm -e myna show deadline %s\n");
+	struct loop_settings s;
+	char *warning = NULL;
+
+	(void)state;
+	assert_int_equal(loop_settings_read(&s, c, &warning), 0);
+	assert_int_equal(s.reminders.quiet_start, 22 * 60);
+	assert_int_equal(s.reminders.quiet_end, 7 * 60);
+	assert_int_equal(s.speech, 1);
+	assert_int_equal(s.long_poll, 0);
+	assert_string_equal(s.open_command, "xterm -e myna show deadline %s");
+	config_free(c);
+
+	c = config_of("server = http://127.0.0.1:1\n");
+	assert_int_equal(loop_settings_read(&s, c, &warning), 0);
+	assert_int_equal(s.reminders.quiet_start, s.reminders.quiet_end);
+	assert_int_equal(s.speech, 0);
+	assert_int_equal(s.long_poll, 1);
+	assert_string_equal(s.open_command, LOOP_OPEN_COMMAND_DEFAULT);
+	config_free(c);
+
+	c = config_of("quiet_hours = evenings\nspeech = loud\n");
+	assert_int_equal(loop_settings_read(&s, c, &warning), -1);
+	assert_non_null(strstr(warning, "quiet_hours"));
+	assert_int_equal(s.reminders.quiet_start, s.reminders.quiet_end);
+	assert_int_equal(s.speech, 0);
+	assert_int_equal(s.reminders.noffsets, 5);
+	free(warning);
+	config_free(c);
+}
+
+static void
+test_retry_delay(void **state)
+{
+	(void)state;
+	/* The back-off, unless the server asks for longer. */
+	assert_int_equal(loop_retry_delay(1, 900, -1, 0.0), 15);
+	assert_int_equal(loop_retry_delay(1, 900, 10, 0.0), 15);
+	assert_int_equal(loop_retry_delay(1, 900, 120, 0.0), 120);
+	assert_int_equal(loop_retry_delay(3, 900, 0, 0.0), 60);
+	/* Retry-After may be longer than the interval: it wins. */
+	assert_int_equal(loop_retry_delay(1, 60, 3600, 0.5), 3600);
+}
+
+static void
 test_service_notify(void **state)
 {
 	char dir[] = "/tmp/test_loop.XXXXXX", path[96], got[64], *cause = NULL;
@@ -177,6 +225,8 @@ main(void)
 		cmocka_unit_test(test_sync_delay_jitter),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_service_notify),
+		cmocka_unit_test(test_settings_new_keys),
+		cmocka_unit_test(test_retry_delay),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

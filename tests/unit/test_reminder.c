@@ -490,6 +490,174 @@ test_pass_skips_done(void **state)
 }
 
 static void
+test_quiet_parse(void **state)
+{
+	struct reminder_config rc = config_of(NULL, 9);
+	char *cause = NULL;
+	static const char *const bad[] = { "22", "22-", "-7", "25-7", "22-7x", "22:6-7",
+					   "7-7", "22:60-7", "24:30-7", "a-b", "22-7-3" };
+
+	(void)state;
+	assert_int_equal(reminder_quiet_parse(&rc, "22-7", &cause), 0);
+	assert_int_equal(rc.quiet_start, 22 * 60);
+	assert_int_equal(rc.quiet_end, 7 * 60);
+	assert_int_equal(reminder_quiet_parse(&rc, " 22:30 - 6:45 ", &cause), 0);
+	assert_int_equal(rc.quiet_start, 22 * 60 + 30);
+	assert_int_equal(rc.quiet_end, 6 * 60 + 45);
+	assert_int_equal(reminder_quiet_parse(&rc, "12-13", &cause), 0);
+	assert_int_equal(rc.quiet_end, 13 * 60);
+	assert_int_equal(reminder_quiet_parse(&rc, "off", &cause), 0);
+	assert_int_equal(rc.quiet_start, rc.quiet_end);
+	assert_int_equal(reminder_quiet_parse(&rc, NULL, &cause), 0);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		rc.quiet_start = 1;
+		if (reminder_quiet_parse(&rc, bad[i], &cause) != -1)
+			fail_msg("quiet_hours \"%s\" was accepted", bad[i]);
+		assert_non_null(strstr(cause, "quiet_hours"));
+		assert_int_equal(rc.quiet_start, rc.quiet_end);
+		free(cause);
+		cause = NULL;
+	}
+}
+
+static void
+test_quiet_end(void **state)
+{
+	struct reminder_config rc = config_of(NULL, 9);
+	char *cause = NULL;
+
+	(void)state;
+	/* None: every time is itself. */
+	assert_int_equal(reminder_quiet_end(&rc, jst(2026, 12, 1, 23, 0, 0)),
+			 jst(2026, 12, 1, 23, 0, 0));
+	assert_int_equal(reminder_quiet_parse(&rc, "22-7", &cause), 0);
+	/* Across midnight: the evening ends tomorrow, the night today. */
+	assert_int_equal(reminder_quiet_end(&rc, jst(2026, 12, 31, 22, 0, 0)),
+			 jst(2027, 1, 1, 7, 0, 0));
+	assert_int_equal(reminder_quiet_end(&rc, jst(2026, 12, 2, 3, 15, 0)),
+			 jst(2026, 12, 2, 7, 0, 0));
+	assert_int_equal(reminder_quiet_end(&rc, jst(2026, 12, 2, 6, 59, 59)),
+			 jst(2026, 12, 2, 7, 0, 0));
+	/* The edges: 07:00 is loud, 21:59:59 too, 22:00 quiet. */
+	assert_int_equal(reminder_quiet_end(&rc, jst(2026, 12, 2, 7, 0, 0)),
+			 jst(2026, 12, 2, 7, 0, 0));
+	assert_int_equal(reminder_quiet_end(&rc, jst(2026, 12, 2, 21, 59, 59)),
+			 jst(2026, 12, 2, 21, 59, 59));
+	/* Within one day. */
+	assert_int_equal(reminder_quiet_parse(&rc, "12:30-13:30", &cause), 0);
+	assert_int_equal(reminder_quiet_end(&rc, jst(2026, 12, 2, 13, 0, 0)),
+			 jst(2026, 12, 2, 13, 30, 0));
+	assert_int_equal(reminder_quiet_end(&rc, jst(2026, 12, 2, 23, 0, 0)),
+			 jst(2026, 12, 2, 23, 0, 0));
+}
+
+static void
+test_quiet_holds_back(void **state)
+{
+	struct reminder_config rc = config_of(NULL, 21);
+	struct reminder_item it = { .due = jst(2026, 12, 1, 23, 59, 59) };
+	char *cause = NULL;
+	unsigned record;
+	int send;
+
+	(void)state;
+	/* Reminders at 21:00, quiet from 20:00: held until 07:00. */
+	assert_int_equal(reminder_quiet_parse(&rc, "20-7", &cause), 0);
+	assert_int_equal(reminder_due(&rc, &it, jst(2026, 11, 28, 21, 0, 0), &record), -1);
+	assert_int_equal(record, 0);
+	assert_int_equal(reminder_next(&rc, &it, 1, jst(2026, 11, 28, 21, 0, 0)),
+			 jst(2026, 11, 29, 7, 0, 0));
+	/* Before quiet hours the next one is also put off to their end. */
+	assert_int_equal(reminder_next(&rc, &it, 1, jst(2026, 11, 28, 12, 0, 0)),
+			 jst(2026, 11, 29, 7, 0, 0));
+	/* At 07:00 the 30, 7 and 3 day reminders come as one. */
+	send = reminder_due(&rc, &it, jst(2026, 11, 29, 7, 0, 0), &record);
+	assert_int_equal(offset_of(&rc, send), 3);
+	assert_int_equal(record, bit(&rc, 30) | bit(&rc, 7) | bit(&rc, 3));
+}
+
+static void
+test_snooze(void **state)
+{
+	struct reminder_config rc = config_of(NULL, 9);
+	struct reminder_item it = { .due = jst(2026, 12, 10, 23, 59, 59) };
+	unsigned record;
+	int send;
+
+	(void)state;
+	/* The 7-day reminder was shown on the 3rd and snoozed for a day. */
+	it.sent = bit(&rc, 30) | bit(&rc, 7);
+	it.snoozed = jst(2026, 12, 4, 9, 30, 0);
+	assert_int_equal(reminder_due(&rc, &it, jst(2026, 12, 4, 9, 29, 59), &record), -1);
+	assert_int_equal(record, 0);
+	assert_int_equal(reminder_next(&rc, &it, 1, jst(2026, 12, 3, 10, 0, 0)),
+			 jst(2026, 12, 4, 9, 30, 0));
+	/* Its end is a reminder of its own... */
+	assert_int_equal(reminder_due(&rc, &it, jst(2026, 12, 4, 9, 30, 0), &record),
+			 REMINDER_SNOOZED);
+	assert_int_equal(record, 0);
+
+	/* ... and one that came due meanwhile is shown with it, once. */
+	it.snoozed = jst(2026, 12, 8, 12, 0, 0);
+	assert_int_equal(reminder_next(&rc, &it, 1, jst(2026, 12, 4, 10, 0, 0)),
+			 jst(2026, 12, 8, 12, 0, 0));
+	assert_int_equal(reminder_due(&rc, &it, jst(2026, 12, 7, 9, 0, 0), &record), -1);
+	send = reminder_due(&rc, &it, jst(2026, 12, 8, 12, 0, 0), &record);
+	assert_int_equal(offset_of(&rc, send), 3);
+	assert_int_equal(record, bit(&rc, 3));
+	/* Snooze over (the pass clears it): the next ones follow. */
+	it.sent |= record;
+	it.snoozed = 0;
+	assert_int_equal(reminder_next(&rc, &it, 1, jst(2026, 12, 8, 12, 0, 0)),
+			 jst(2026, 12, 9, 9, 0, 0));
+}
+
+static void
+test_pass_snooze_and_quiet(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder_config rc = config_of(NULL, 9);
+	struct reminder_stats s;
+	time_t until, next;
+	char *cause = NULL;
+
+	put_deadline(f->st, "d-1", "2026-12-10T23:59:59+09:00");
+	s = pass(f, &rc, jst(2026, 12, 3, 9, 0, 0), 1);
+	assert_int_equal(s.sent, 1);
+	assert_int_equal(store_snooze_set(f->st, "d-1", jst(2026, 12, 4, 9, 0, 0)), 0);
+	assert_int_equal(reminder_next_in_store(f->st, &rc, jst(2026, 12, 3, 9, 0, 1), &next,
+						&cause), 0);
+	assert_int_equal(next, jst(2026, 12, 4, 9, 0, 0));
+
+	/* Quiet hours at the end of the snooze hold it back too. */
+	assert_int_equal(reminder_quiet_parse(&rc, "8-10", &cause), 0);
+	s = pass(f, &rc, jst(2026, 12, 4, 9, 0, 0), 1);
+	assert_int_equal(s.sent, 0);
+	assert_int_equal(s.quiet, 1);
+	assert_int_equal(f->calls, 1);
+	assert_int_equal(reminder_next_in_store(f->st, &rc, jst(2026, 12, 4, 9, 0, 0), &next,
+						&cause), 0);
+	assert_int_equal(next, jst(2026, 12, 4, 10, 0, 0));
+
+	/* Delivery fails: the snooze stays for the next try. */
+	f->fail = 1;
+	s = pass(f, &rc, jst(2026, 12, 4, 10, 0, 0), 1);
+	assert_int_equal(s.pending, 1);
+	reminder_stats_release(&s);
+	assert_int_equal(store_snooze_get(f->st, "d-1", &until), 0);
+	assert_int_not_equal(until, 0);
+	f->fail = 0;
+	s = pass(f, &rc, jst(2026, 12, 4, 10, 1, 0), 1);
+	assert_int_equal(s.sent, 1);
+	assert_int_equal(f->calls, 3);
+	assert_int_equal(store_snooze_get(f->st, "d-1", &until), 0);
+	assert_int_equal(until, 0);
+	/* Shown once. */
+	s = pass(f, &rc, jst(2026, 12, 4, 10, 2, 0), 1);
+	assert_int_equal(s.sent, 0);
+}
+
+static void
 test_urgency(void **state)
 {
 	time_t now = jst(2026, 12, 2, 12, 0, 0);
@@ -547,6 +715,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_pass_moved_due_date_rearms, setup_store,
 						teardown_store),
 		cmocka_unit_test_setup_teardown(test_pass_skips_done, setup_store, teardown_store),
+		cmocka_unit_test(test_quiet_parse),
+		cmocka_unit_test(test_quiet_end),
+		cmocka_unit_test(test_quiet_holds_back),
+		cmocka_unit_test(test_snooze),
+		cmocka_unit_test_setup_teardown(test_pass_snooze_and_quiet, setup_store,
+						teardown_store),
 		cmocka_unit_test(test_urgency),
 		cmocka_unit_test(test_notification_text),
 	};

@@ -137,10 +137,11 @@ test_open_migrates(void **state)
 	/* New file: private, WAL, and at the current schema. */
 	assert_int_equal(stat(f->path, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0600);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	assert_true(sql_int(f->path, "PRAGMA user_version") >= 2);
 	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE name IN "
-					  "('meta', 'notices', 'deadlines', 'reminders_sent')"),
-			 4);
+					  "('meta', 'notices', 'deadlines', 'reminders_sent', "
+					  "'drafts', 'outbox', 'snoozes')"),
+			 7);
 	{
 		sqlite3 *db = NULL;
 		sqlite3_stmt *st = NULL;
@@ -159,7 +160,7 @@ test_open_migrates(void **state)
 
 	/* Reopening migrates nothing and keeps the data. */
 	s = open_ok(f->path);
-	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 1);
+	assert_true(sql_int(f->path, "PRAGMA user_version") >= 2);
 	assert_int_equal(store_meta_get(s, "sync.cursor", &v), 0);
 	assert_string_equal(v, "c-1");
 	free(v);
@@ -669,6 +670,227 @@ test_read_only(void **state)
 		fail_msg("read-only store: got \"%s\"", msg);
 }
 
+/* A store of the first schema (as the first release wrote it) gains the
+ * outbox tables and keeps its data. */
+static void
+test_migrates_from_first_schema(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	long long id = 0;
+
+	store_close(s);
+	sql_exec(f->path, "DROP TABLE outbox; DROP TABLE drafts; DROP TABLE snoozes;"
+			  "DROP TABLE procedures; DROP TABLE procedures_fts;"
+			  "DROP TABLE procedures_names_fts; DROP TABLE procedure_grams; DROP INDEX notices_unread;"
+			  "DROP TABLE applications; DROP TABLE records; DROP TABLE access_logs;"
+			  "INSERT INTO meta(key, value) VALUES ('sync.cursor', 'c-7');"
+			  "PRAGMA user_version = 1;");
+	s = open_ok(f->path);
+	assert_true(sql_int(f->path, "PRAGMA user_version") >= 2);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM meta WHERE value = 'c-7'"), 1);
+	assert_int_equal(store_draft_save(s, &id, "tenshutsu", "{}"), 0);
+	assert_int_equal(store_outbox_queue(s, id, NULL, NULL), 0);
+	store_close(s);
+}
+
+/* Returns 1 if key is a UUID version 4 written in lowercase. */
+static int
+is_uuid4(const char *key)
+{
+	static const char form[] = "xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx";
+	size_t i;
+
+	if (strlen(key) != sizeof form - 1)
+		return 0;
+	for (i = 0; form[i] != '\0'; i++) {
+		if (form[i] == '-' || form[i] == '4') {
+			if (key[i] != form[i])
+				return 0;
+		} else if (form[i] == 'V') {
+			if (strchr("89ab", key[i]) == NULL)
+				return 0;
+		} else if (strchr("0123456789abcdef", key[i]) == NULL) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+static void
+test_drafts(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct store_draft d, *v = NULL;
+	long long a = 0, b = 0, missing = 999;
+	size_t n;
+	int found;
+
+	assert_int_equal(store_draft_save(s, &a, "tenshutsu", "{\"name\": \"佐藤\"}"), 0);
+	assert_true(a > 0);
+	assert_int_equal(store_draft_save(s, &b, "jidou-teate", NULL), 0);
+	assert_true(b != a);
+	assert_int_equal(store_draft_get(s, a, &d, &found), 0);
+	assert_true(found);
+	assert_string_equal(d.procedure, "tenshutsu");
+	assert_string_equal(d.fields, "{\"name\": \"佐藤\"}");
+	assert_int_equal(d.state, STORE_DRAFT_EDITING);
+	assert_null(d.errors);
+	store_draft_release(&d);
+	assert_int_equal(store_draft_get(s, b, &d, &found), 0);
+	assert_string_equal(d.fields, "{}");
+	store_draft_release(&d);
+	store_draft_release(NULL);
+
+	assert_int_equal(store_draft_save(s, &a, "tenshutsu", "{\"name\": \"鈴木\"}"), 0);
+	assert_int_equal(store_draft_get(s, a, &d, &found), 0);
+	assert_string_equal(d.fields, "{\"name\": \"鈴木\"}");
+	store_draft_release(&d);
+	assert_int_equal(store_draft_save(s, &missing, "x", "{}"), -1);
+	assert_non_null(strstr(store_error(s), "999"));
+
+	assert_int_equal(store_drafts_list(s, &v, &n), 0);
+	assert_int_equal(n, 2);
+	store_drafts_free(v, n);
+	store_drafts_free(NULL, 0);
+	assert_int_equal(store_draft_delete(s, b), 0);
+	assert_int_equal(store_draft_get(s, b, &d, &found), 0);
+	assert_false(found);
+	store_close(s);
+}
+
+static void
+test_outbox(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct store_outbox *v = NULL;
+	struct store_draft d;
+	char k1[STORE_KEY_SIZE], k2[STORE_KEY_SIZE], k3[STORE_KEY_SIZE];
+	long long a = 0, b = 0, s1 = 0, s2 = 0, s3 = 0;
+	size_t n;
+	int found;
+
+	assert_int_equal(store_draft_save(s, &a, "tenshutsu", "{\"name\": \"佐藤\"}"), 0);
+	assert_int_equal(store_draft_save(s, &b, "jidou-teate", "{\"child\": \"花子\"}"), 0);
+	assert_int_equal(store_outbox_queue(s, a, k1, &s1), 0);
+	assert_int_equal(store_outbox_queue(s, b, k2, &s2), 0);
+	assert_true(is_uuid4(k1));
+	assert_true(is_uuid4(k2));
+	assert_string_not_equal(k1, k2);
+	assert_true(s1 < s2);
+	assert_int_equal(store_outbox_queue(s, 4242, k3, &s3), -1);
+	assert_int_equal(store_outbox_pending(s, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_draft_get(s, a, &d, &found), 0);
+	assert_int_equal(d.state, STORE_DRAFT_QUEUED);
+	store_draft_release(&d);
+
+	/* The outbox keeps the fields as queued. */
+	assert_int_equal(store_draft_save(s, &a, "tenshutsu", "{\"name\": \"変更\"}"), 0);
+	assert_int_equal(store_outbox_list(s, 1, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].seq, s1);
+	assert_string_equal(v[0].key, k1);
+	assert_string_equal(v[0].procedure, "tenshutsu");
+	assert_string_equal(v[0].fields, "{\"name\": \"佐藤\"}");
+	assert_int_equal(v[0].draft_id, a);
+	assert_int_equal(v[0].state, STORE_OUTBOX_QUEUED);
+	assert_int_equal(v[1].seq, s2);
+	store_outbox_free(v, n);
+
+	/* A try without a final answer, then the answers. */
+	assert_int_equal(store_outbox_attempt(s, s1, "cannot reach the server"), 0);
+	assert_int_equal(store_outbox_attempt(s, s1, "503"), 0);
+	assert_int_equal(store_outbox_queue(s, a, k3, &s3), 0);	/* queued again */
+	assert_int_equal(store_outbox_mark_sent(s, s1, "a-17"), 0);
+	assert_int_equal(store_outbox_mark_needs_fixing(s, s2, "{\"child\": \"too long\"}",
+							"Unprocessable Content"), 0);
+	/* A repeated answer changes nothing. */
+	assert_int_equal(store_outbox_mark_sent(s, s2, "a-99"), 0);
+	assert_int_equal(store_outbox_list(s, 0, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].state, STORE_OUTBOX_SENT);
+	assert_string_equal(v[0].application_id, "a-17");
+	assert_int_equal(v[0].attempts, 2);
+	assert_null(v[0].last_error);
+	assert_true(v[0].sent > 0);
+	assert_int_equal(v[1].state, STORE_OUTBOX_NEEDS_FIXING);
+	assert_null(v[1].application_id);
+	assert_string_equal(v[1].last_error, "Unprocessable Content");
+	assert_int_equal(v[2].state, STORE_OUTBOX_QUEUED);
+	assert_string_equal(v[2].fields, "{\"name\": \"変更\"}");
+	store_outbox_free(v, n);
+	assert_int_equal(store_outbox_pending(s, &n), 0);
+	assert_int_equal(n, 1);
+
+	/* The answer to the older copy leaves the re-queued draft alone. */
+	assert_int_equal(store_draft_get(s, a, &d, &found), 0);
+	assert_int_equal(d.state, STORE_DRAFT_QUEUED);
+	store_draft_release(&d);
+	assert_int_equal(store_draft_get(s, b, &d, &found), 0);
+	assert_int_equal(d.state, STORE_DRAFT_NEEDS_FIXING);
+	assert_string_equal(d.errors, "{\"child\": \"too long\"}");
+	store_draft_release(&d);
+	assert_int_equal(store_outbox_mark_sent(s, s3, "a-18"), 0);
+	assert_int_equal(store_draft_get(s, a, &d, &found), 0);
+	assert_int_equal(d.state, STORE_DRAFT_SENT);
+	store_draft_release(&d);
+
+	/* A deleted draft leaves its sent item. */
+	assert_int_equal(store_draft_delete(s, a), 0);
+	assert_int_equal(store_outbox_list(s, 0, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[0].draft_id, 0);
+	store_outbox_free(v, n);
+	store_outbox_free(NULL, 0);
+	store_close(s);
+}
+
+static void
+test_outbox_survives_clear(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct wire_deadline d1 = deadline("d-1", "one", "2027-03-15T23:59:59+09:00");
+	long long a = 0;
+	size_t n;
+	time_t until;
+
+	assert_int_equal(store_deadline_upsert(s, &d1), 0);
+	assert_int_equal(store_draft_save(s, &a, "tenshutsu", "{}"), 0);
+	assert_int_equal(store_outbox_queue(s, a, NULL, NULL), 0);
+	assert_int_equal(store_snooze_set(s, "d-1", 5000), 0);
+	assert_int_equal(store_clear_synced(s), 0);
+	assert_int_equal(store_outbox_pending(s, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM drafts"), 1);
+	assert_int_equal(store_snooze_get(s, "d-1", &until), 0);
+	assert_int_equal(until, 5000);
+	store_close(s);
+}
+
+static void
+test_snoozes(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	time_t until = 1;
+
+	assert_int_equal(store_snooze_get(s, "d-1", &until), 0);
+	assert_int_equal(until, 0);
+	assert_int_equal(store_snooze_set(s, "d-1", 1000), 0);
+	assert_int_equal(store_snooze_set(s, "d-1", 2000), 0);
+	assert_int_equal(store_snooze_get(s, "d-1", &until), 0);
+	assert_int_equal(until, 2000);
+	assert_int_equal(store_snooze_set(s, "d-1", 0), 0);
+	assert_int_equal(store_snooze_get(s, "d-1", &until), 0);
+	assert_int_equal(until, 0);
+	assert_int_equal(store_snooze_set(s, "d-1", 0), 0);
+	store_close(s);
+}
+
 int
 main(void)
 {
@@ -687,6 +909,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_corrupt_page, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unopenable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrates_from_first_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drafts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_survives_clear, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_snoozes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

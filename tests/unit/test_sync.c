@@ -46,6 +46,7 @@ static struct {
 	struct feed_page   pages[FEED_MAX];
 	const char	  *good_token;		/* others get 401 */
 	const char	  *token_answer;	/* answer of /v1/token: "STATUS JSON" */
+	const char	  *retry_after;		/* sent with every answer but 200 */
 	char		  *refresh_seen;
 	int		   nlog;
 	struct request_log log[LOG_MAX];
@@ -136,6 +137,8 @@ handler(void *arg, struct th_exchange *x)
 				return;
 			}
 		}
+		if (p->status != 200 && feed.retry_after != NULL)
+			th_add_header(x, "Retry-After", feed.retry_after);
 		th_reply(x, p->status, "application/json", p->body);
 		return;
 	}
@@ -394,7 +397,7 @@ test_first_sync(void **state)
 	feed.pages[0] = (struct feed_page){ NULL, 200,
 		PAGE("c 1/あ&", "true", NOTICE("n-1", "一") ","
 		     DEADLINE("d-1") ","
-		     "{\"type\": \"procedure\", \"id\": \"p-1\", \"op\": \"upsert\", \"data\": {}}" ","
+		     "{\"type\": \"survey\", \"id\": \"s-1\", \"op\": \"upsert\", \"data\": {}}" ","
 		     DELETE("deadline", "d-unknown")), NULL };
 	feed.pages[1] = (struct feed_page){ "c 1/あ&", 200,
 		PAGE("c2", "false", NOTICE("n-2", "二") ","
@@ -766,6 +769,134 @@ test_server_errors(void **state)
 	session_release(&se);
 }
 
+static void
+test_failure_details(void **state)
+{
+	struct session se;
+	struct store *st;
+	struct sync_result res;
+	char *cause = NULL;
+
+	(void)state;
+	fresh("at-1", "rt-1");
+	feed.pages[0] = (struct feed_page){ NULL, 429, "{\"title\": \"Too Many Requests\"}",
+					    NULL };
+	feed.retry_after = "120";
+	open_session(&se);
+	st = open_store();
+	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
+	assert_int_equal(res.status, 429);
+	assert_int_equal(res.retry_after, 120);
+	assert_false(res.signed_out);
+	xfree(&cause);
+
+	feed.pages[0].status = 503;
+	feed.retry_after = NULL;
+	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
+	assert_int_equal(res.status, 503);
+	assert_int_equal(res.retry_after, -1);
+	xfree(&cause);
+
+	/* Refused for good: the refresh token is not accepted. */
+	feed.good_token = "at-2";
+	feed.token_answer = "400 {\"error\": \"invalid_grant\"}";
+	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
+	assert_true(res.signed_out);
+	assert_int_equal(res.status, 401);
+	xfree(&cause);
+	session_release(&se);
+
+	/* The token endpoint is down: not signed out, try again later. */
+	fresh("at-1", "rt-1");
+	feed.good_token = "at-2";
+	feed.token_answer = "503 {\"error\": \"temporarily_unavailable\"}";
+	open_session(&se);
+	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
+	assert_false(res.signed_out);
+	xfree(&cause);
+	session_release(&se);
+
+	/* No session at all. */
+	memset(&se, 0, sizeof se);
+	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
+	assert_true(res.signed_out);
+	xfree(&cause);
+	store_close(st);
+}
+
+/* A page asked for with a cursor that another process moved meanwhile is
+ * dropped, not applied over the newer state. */
+static void
+test_moved_cursor(void **state)
+{
+	struct session se;
+	struct store *st;
+	struct sync_result res;
+	struct sync_request rq;
+	struct api_response r;
+	char *cause = NULL;
+
+	(void)state;
+	fresh("at-1", "rt-1");
+	feed.pages[0] = (struct feed_page){ NULL, 200, PAGE("c1", "false", NOTICE("n-1", "一")),
+					    NULL };
+	feed.pages[1] = (struct feed_page){ "c1", 200,
+		PAGE("c2", "false", NOTICE("n-2", "二")), "\"e2\"" };
+	feed.pages[2] = (struct feed_page){ "c2", 200, PAGE("c2", "false", ""), "\"e3\"" };
+	open_session(&se);
+	st = open_store();
+	assert_int_equal(sync_run(st, &se, &res, &cause), 0);
+	assert_meta(st, "sync.cursor", "c1");
+
+	/* The long-poll's request, with wait=. */
+	assert_int_equal(sync_request_make(st, 60, &rq, &cause), 0);
+	assert_string_equal(rq.cursor, "c1");
+	assert_non_null(strstr(rq.path, "cursor=c1"));
+	assert_non_null(strstr(rq.path, "&wait=60"));
+	api_response_init(&r);
+	assert_int_equal(api_get(se.api, rq.path, rq.etag, &r, &cause), 0);
+	assert_int_equal(r.status, 200);
+
+	/* Meanwhile `myna sync` went on to c2. */
+	assert_int_equal(sync_run(st, &se, &res, &cause), 0);
+	assert_meta(st, "sync.cursor", "c2");
+	assert_int_equal(store_notice_delete(st, "n-2"), 0);
+	memset(&res, 0, sizeof res);
+	assert_int_equal(sync_take(st, &rq, &r, &res, &cause), SYNC_TAKE_AGAIN);
+	assert_int_equal(res.changes, 0);
+	assert_false(notice_exists(st, "n-2", NULL));
+	assert_meta(st, "sync.cursor", "c2");
+	sync_request_release(&rq);
+
+	/* Taken with the right cursor it is applied; 304 is up to date. */
+	assert_int_equal(store_meta_delete(st, "sync.etag"), 0);
+	assert_int_equal(sync_request_make(st, 0, &rq, &cause), 0);
+	assert_null(rq.etag);
+	assert_null(strstr(rq.path, "wait="));
+	assert_int_equal(api_get(se.api, rq.path, rq.etag, &r, &cause), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(sync_take(st, &rq, &r, &res, &cause), SYNC_TAKE_DONE);
+	assert_false(res.not_modified);
+	assert_meta(st, "sync.etag", "\"e3\"");
+	sync_request_release(&rq);
+	assert_int_equal(sync_request_make(st, 0, &rq, &cause), 0);
+	assert_string_equal(rq.etag, "\"e3\"");
+	assert_int_equal(api_get(se.api, rq.path, rq.etag, &r, &cause), 0);
+	assert_int_equal(r.status, 304);
+	memset(&res, 0, sizeof res);
+	assert_int_equal(sync_take(st, &rq, &r, &res, &cause), SYNC_TAKE_DONE);
+	assert_true(res.not_modified);
+	sync_request_release(&rq);
+	sync_request_release(NULL);
+
+	/* An error answer is for sync_run to deal with. */
+	r.status = 503;
+	assert_int_equal(sync_take(st, &rq, &r, &res, &cause), SYNC_TAKE_AGAIN);
+	api_response_release(&r);
+	store_close(st);
+	session_release(&se);
+}
+
 static int
 group_setup(void **state)
 {
@@ -792,6 +923,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_session_errors),
+		cmocka_unit_test(test_failure_details),
+		cmocka_unit_test(test_moved_cursor),
 		cmocka_unit_test(test_session_tokens),
 		cmocka_unit_test(test_first_sync),
 		cmocka_unit_test(test_etag_not_modified),
