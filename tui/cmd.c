@@ -11,14 +11,19 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "apply.h"
 #include "cmd.h"
+#include "control.h"
 #include "curses.h"
 #include "date.h"
 #include "i18n.h"
+#include "ics.h"
+#include "listing.h"
 #include "login.h"
 #include "mem.h"
 #include "plain.h"
 #include "session.h"
+#include "speech.h"
 #include "sync.h"
 #include "view.h"
 #include "wire.h"
@@ -28,6 +33,7 @@ static int cmd_status(struct cmd_ctx *ctx, int argc, char **argv);
 static int cmd_list(struct cmd_ctx *ctx, int argc, char **argv);
 static int cmd_show(struct cmd_ctx *ctx, int argc, char **argv);
 static int cmd_done(struct cmd_ctx *ctx, int argc, char **argv);
+static int cmd_snooze(struct cmd_ctx *ctx, int argc, char **argv);
 
 const struct cmd_entry cmd_table[] = {
 	{ "login", N_("[--server URL]"), N_("Sign in with a code that you approve in a web browser"),
@@ -37,11 +43,24 @@ const struct cmd_entry cmd_table[] = {
 	{ "sync", "", N_("Fetch new notices and deadlines from the server now"), cmd_sync, 1 },
 	{ "status", "", N_("Say whether you are signed in, and when you last synced"), cmd_status,
 	  1 },
-	{ "list", N_("deadlines|notices [--json]"), N_("List your deadlines or notices"), cmd_list,
+	{ "list", N_("deadlines|notices|applications|records|access [--json]"),
+	  N_("List your deadlines, notices, applications, records or access records"), cmd_list,
 	  1 },
-	{ "show", N_("notice|deadline ID"), N_("Show one notice (marking it read) or deadline"),
+	{ "search", N_("WORDS [--json]"), N_("Search the procedures (Japanese or English)"),
+	  listing_search_cmd, 1 },
+	{ "show", N_("application|procedure|notice|deadline ID [--speech]"),
+	  N_("Show one notice (marking it read), deadline, application or procedure; --speech "
+	     "reads it aloud"),
 	  cmd_show, 1 },
 	{ "done", N_("ID"), N_("Mark a deadline done"), cmd_done, 1 },
+	{ "snooze", N_("ID DURATION"),
+	  N_("No reminder of a deadline for a while (30m, 3h, 1d, 2w; off to undo)"), cmd_snooze,
+	  1 },
+	{ "apply", N_("PROCEDURE_ID [--field NAME=VALUE]..."),
+	  N_("Queue an application with these fields for mynad to send"), apply_cmd, 1 },
+	{ "export", N_("ics [FILE]"),
+	  N_("Write the open deadlines as a calendar (iCalendar), with their reminders"), ics_cmd,
+	  1 },
 };
 
 const size_t cmd_count = sizeof cmd_table / sizeof cmd_table[0];
@@ -105,7 +124,7 @@ cmd_help(FILE *out)
 	size_t i;
 	char *left;
 
-	fprintf(out, "%s", _("Usage: myna [--plain]\n"
+	fprintf(out, "%s", _("Usage: myna [--plain] [--speech]\n"
 			     "       myna COMMAND [ARGUMENTS]\n"
 			     "\n"
 			     "With no command, myna shows what you have to do: open deadlines, then\n"
@@ -120,10 +139,91 @@ cmd_help(FILE *out)
 	fprintf(out, "%s", _("\n"
 			     "Options:\n"
 			     "  --plain       line by line, without full-screen display\n"
+			     "  --speech      speak what is in focus (self-voicing)\n"
 			     "  --help        show this help\n"
 			     "  --version     show the version\n"
 			     "\n"
 			     "Exit status: 0 success, 1 failure, 2 wrong usage.\n"));
+}
+
+/* A number member of a daemon's answer, 0 when absent. */
+static size_t
+cmd_answer_count(json_object *answer, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!json_object_object_get_ex(answer, key, &v) || !json_object_is_type(v, json_type_int))
+		return 0;
+	return json_object_get_int64(v) > 0 ? (size_t)json_object_get_int64(v) : 0;
+}
+
+/* A string member of a daemon's answer, or NULL. */
+static const char *
+cmd_answer_string(json_object *answer, const char *key)
+{
+	json_object *v = NULL;
+
+	if (!json_object_object_get_ex(answer, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+/* Says what a sync brought: "Synced: 3 new notices, 2 new deadlines", or
+ * "Up to date". */
+static void
+cmd_sync_say(size_t new_notices, size_t new_deadlines, size_t changes)
+{
+	char *news = view_news(new_notices, new_deadlines);
+
+	if (news != NULL)
+		printf(_("Synced: %s\n"), news);
+	else if (changes > 0)
+		printf(ngettext("Synced: %zu update\n", "Synced: %zu updates\n", changes), changes);
+	else
+		printf("%s\n", _("Up to date"));
+	free(news);
+}
+
+/* `myna sync` through the running daemon.  Returns the exit status, or -1
+ * when no daemon answered (then the sync is done here). */
+static int
+cmd_sync_daemon(void)
+{
+	json_object *answer = NULL, *ok = NULL;
+	char *cause = NULL;
+	const char *error;
+	size_t waiting;
+	int rc = -1;
+
+	switch (control_call("sync", CONTROL_SYNC_TIMEOUT, &answer, &cause)) {
+	case CONTROL_NO_DAEMON:
+		return -1;
+	case CONTROL_FAILED:
+		cmd_error(_("mynad did not answer (%s); syncing here instead."), cause);
+		free(cause);
+		return -1;
+	case CONTROL_ANSWERED:
+		break;
+	}
+	error = cmd_answer_string(answer, "error");
+	if (json_object_object_get_ex(answer, "ok", &ok) && json_object_get_boolean(ok)) {
+		cmd_sync_say(cmd_answer_count(answer, "new_notices"),
+			     cmd_answer_count(answer, "new_deadlines"),
+			     cmd_answer_count(answer, "changes"));
+		rc = CMD_OK;
+	} else {
+		cmd_error(_("Sync failed: %s"), error != NULL ? error : _("mynad gave no reason"));
+		rc = CMD_FAIL;
+	}
+	waiting = cmd_answer_count(answer, "outbox");
+	if (waiting > 0)
+		printf(ngettext("%zu submission is waiting to be sent.\n",
+				"%zu submissions are waiting to be sent.\n", waiting),
+		       waiting);
+	if ((error = cmd_answer_string(answer, "outbox_error")) != NULL)
+		cmd_error(_("Sending failed: %s; mynad tries again later."), error);
+	json_object_put(answer);
+	return rc;
 }
 
 /* "Synced: 3 new notices, 2 new deadlines", "Up to date"... */
@@ -138,6 +238,10 @@ cmd_sync(struct cmd_ctx *ctx, int argc, char **argv)
 	(void)argv;
 	if (argc > 1)
 		return cmd_usage("sync", _("sync takes no arguments."));
+	/* The daemon is the one that talks to the server when it runs. */
+	if ((rc = cmd_sync_daemon()) >= 0)
+		return rc;
+	rc = CMD_FAIL;
 	memset(&se, 0, sizeof se);
 	memset(&res, 0, sizeof res);
 	if (session_open(&se, &cause) < 0) {
@@ -209,6 +313,57 @@ cmd_last_sync(struct store *st)
 	return s;
 }
 
+/* A time of a daemon's answer, in words: "Tue 1 Dec 2026 09:30"; NULL
+ * when absent. */
+static char *
+cmd_answer_when(json_object *answer, const char *key)
+{
+	const char *v = cmd_answer_string(answer, key);
+	time_t t;
+
+	if (v == NULL || date_parse(v, &t) < 0)
+		return NULL;
+	return cmd_when(t);
+}
+
+/* The daemon's part of `myna status`, one fact per line. */
+static void
+cmd_status_daemon(struct cmd_ctx *ctx, json_object *d)
+{
+	json_object *v = NULL;
+	const char *problem, *error;
+	char *next = NULL, *reminder = NULL, *retry = NULL;
+	size_t waiting = 0;
+
+	if (d == NULL) {
+		printf("%s\n", _("Daemon: not running"));
+		if (store_outbox_pending(ctx->store, &waiting) == 0)
+			printf(_("Waiting to be sent: %zu\n"), waiting);
+		return;
+	}
+	printf(_("Daemon: running (process %zu)\n"), cmd_answer_count(d, "pid"));
+	next = cmd_answer_when(d, "next_sync");
+	if (json_object_object_get_ex(d, "long_poll", &v) && json_object_get_boolean(v))
+		printf(_("Next sync: as soon as the server has news (at the latest %s)\n"),
+		       next != NULL ? next : "?");
+	else
+		printf(_("Next sync: %s\n"), next != NULL ? next : _("none planned"));
+	reminder = cmd_answer_when(d, "next_reminder");
+	printf(_("Next reminder: %s\n"), reminder != NULL ? reminder : _("none planned"));
+	printf(_("Waiting to be sent: %zu\n"), cmd_answer_count(d, "outbox"));
+	if ((problem = cmd_answer_string(d, "sign_in_problem")) != NULL)
+		plain_printf_line(stdout, _("Sign-in problem: %s"), problem);
+	if (cmd_answer_count(d, "failures") > 0 &&
+	    (error = cmd_answer_string(d, "last_error")) != NULL) {
+		retry = cmd_answer_when(d, "retry_at");
+		plain_printf_line(stdout, _("Last sync failed: %s; trying again %s"), error,
+				  retry != NULL ? retry : _("later"));
+	}
+	free(next);
+	free(reminder);
+	free(retry);
+}
+
 static int
 cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -216,7 +371,8 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	struct store_deadline *ds = NULL;
 	struct store_notice *ns = NULL;
 	size_t nd = 0, nn = 0, i, nopen = 0, nover = 0, ndone = 0, nunread = 0;
-	char *cause = NULL, *last = NULL;
+	char *cause = NULL, *last = NULL, *dcause = NULL;
+	json_object *daemon = NULL, *dsigned = NULL;
 	const char *server;
 	time_t now = time(NULL);
 	int signed_in, rc = CMD_FAIL;
@@ -257,17 +413,26 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	for (i = 0; i < nn; i++)
 		nunread += !ns[i].read;
 	last = cmd_last_sync(ctx->store);
+	/* A running daemon knows more: whether the server still accepts the
+	 * sign-in, and what it plans. */
+	if (control_call("status", CONTROL_STATUS_TIMEOUT, &daemon, &dcause) == CONTROL_ANSWERED &&
+	    json_object_object_get_ex(daemon, "signed_in", &dsigned) &&
+	    !json_object_get_boolean(dsigned))
+		signed_in = 0;
 
 	printf(_("Signed in: %s\n"), signed_in ? _("yes") : _("no"));
 	printf(_("Server: %s\n"), server != NULL ? server : _("none set"));
 	printf(_("Last sync: %s\n"), last);
 	printf(_("Deadlines: %zu (%zu open, %zu overdue, %zu done)\n"), nd, nopen, nover, ndone);
 	printf(_("Notices: %zu (%zu unread)\n"), nn, nunread);
+	cmd_status_daemon(ctx, daemon);
 	if (!signed_in)
 		printf("%s\n", server != NULL ? _("To sign in: myna login") :
 						_("To sign in: myna login --server URL"));
 	rc = CMD_OK;
 out:
+	json_object_put(daemon);
+	free(dcause);
 	free(last);
 	free(cause);
 	store_deadlines_free(ds, nd);
@@ -426,12 +591,17 @@ cmd_list(struct cmd_ctx *ctx, int argc, char **argv)
 			return cmd_usage("list", _("Too many arguments."));
 	}
 	if (kind == NULL)
-		return cmd_usage("list", _("Say what to list: deadlines or notices."));
+		return cmd_usage("list", _("Say what to list: deadlines, notices, applications, "
+					   "records or access."));
 	if (strcmp(kind, "deadlines") == 0)
 		return cmd_list_deadlines(ctx, json);
 	if (strcmp(kind, "notices") == 0)
 		return cmd_list_notices(ctx, json);
-	return cmd_usage("list", _("Cannot list \"%s\": say deadlines or notices."), kind);
+	if (listing_knows(kind))
+		return listing_list(ctx, kind, json);
+	return cmd_usage("list", _("Cannot list \"%s\": say deadlines, notices, applications, "
+				   "records or access."),
+			 kind);
 }
 
 /* Prints labelled lines, one fact per line. */
@@ -445,8 +615,30 @@ cmd_print_lines(const char *title, char **lines, size_t n)
 		plain_printf_line(stdout, "%s", lines[i]);
 }
 
+/* Reads the parts aloud (the NULL ones are skipped), one utterance each, in
+ * the user's language, and returns when they have been spoken. */
+static void
+cmd_speak(struct cmd_ctx *ctx, char **parts, size_t n)
+{
+	struct speech_settings st;
+	struct speech *sp;
+	size_t i;
+
+	speech_settings_init(&st);
+	speech_settings_load(&st, ctx->config);
+	st.enabled = 1; /* asked for on the command line */
+	sp = speech_open(i18n_lang(), &st);
+	for (i = 0; i < n; i++) {
+		if (parts[i] != NULL)
+			speech_say(sp, parts[i], SPEECH_TEXT);
+		free(parts[i]);
+	}
+	speech_wait(sp);
+	speech_close(sp);
+}
+
 static int
-cmd_show_deadline(struct cmd_ctx *ctx, const char *id)
+cmd_show_deadline(struct cmd_ctx *ctx, const char *id, int speech)
 {
 	struct store_deadline d;
 	char **lines = NULL;
@@ -467,12 +659,24 @@ cmd_show_deadline(struct cmd_ctx *ctx, const char *id)
 	view_deadline_lines(&d, time(NULL), &lines, &n);
 	cmd_print_lines(view_deadline_title(&d), lines, n);
 	view_lines_free(lines, n);
+	if (speech) {
+		char *when = date_human(d.due, time(NULL));
+		char *parts[3] = {
+			xstrdup(view_deadline_title(&d)),
+			xasprintf(_("Due: %s"), when),
+			xasprintf(_("Status: %s"),
+				  view_state_words(view_deadline_state(&d, time(NULL)))),
+		};
+
+		free(when);
+		cmd_speak(ctx, parts, 3);
+	}
 	store_deadline_release(&d);
 	return CMD_OK;
 }
 
 static int
-cmd_show_notice(struct cmd_ctx *ctx, const char *id)
+cmd_show_notice(struct cmd_ctx *ctx, const char *id, int speech)
 {
 	struct store_notice no;
 	char **lines = NULL;
@@ -500,6 +704,19 @@ cmd_show_notice(struct cmd_ctx *ctx, const char *id)
 	view_notice_lines(&no, &lines, &n);
 	cmd_print_lines(view_notice_title(&no), lines, n);
 	view_lines_free(lines, n);
+	if (speech) {
+		char *day = no.published != 0 ? date_human_day(no.published) : NULL;
+		char *parts[4] = {
+			xstrdup(view_notice_title(&no)),
+			view_notice_sender(&no)[0] != '\0' ?
+				xasprintf(_("From: %s"), view_notice_sender(&no)) : NULL,
+			day != NULL ? xasprintf(_("Published: %s"), day) : NULL,
+			xstrdup(view_notice_body(&no)),
+		};
+
+		free(day);
+		cmd_speak(ctx, parts, 4);
+	}
 	store_notice_release(&no);
 	return CMD_OK;
 }
@@ -507,16 +724,23 @@ cmd_show_notice(struct cmd_ctx *ctx, const char *id)
 static int
 cmd_show(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	if (argc != 3)
-		return cmd_usage("show", _("Say what to show: notice or deadline, then its id."));
+	int speech = argc == 4 && strcmp(argv[3], "--speech") == 0;
+
+	if (argc != 3 + speech)
+		return cmd_usage("show", _("Say what to show: notice, deadline, application or "
+					   "procedure, then its id."));
 	if (!wire_id_valid(argv[2]))
 		return cmd_usage("show", _("\"%s\" is not an id; ids look like n-1 or d-3."),
 				 argv[2]);
 	if (strcmp(argv[1], "notice") == 0)
-		return cmd_show_notice(ctx, argv[2]);
+		return cmd_show_notice(ctx, argv[2], speech);
 	if (strcmp(argv[1], "deadline") == 0)
-		return cmd_show_deadline(ctx, argv[2]);
-	return cmd_usage("show", _("Cannot show \"%s\": say notice or deadline."), argv[1]);
+		return cmd_show_deadline(ctx, argv[2], speech);
+	if (strcmp(argv[1], "application") == 0 || strcmp(argv[1], "procedure") == 0)
+		return listing_show(ctx, argv[1], argv[2], speech);
+	return cmd_usage("show", _("Cannot show \"%s\": say notice, deadline, application or "
+				   "procedure."),
+			 argv[1]);
 }
 
 static int
@@ -553,6 +777,86 @@ cmd_done(struct cmd_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* Reads a duration such as 30m, 3h, 1d or 2w into seconds (at most a
+ * year); -1 when it is not one. */
+static long
+cmd_duration(const char *s)
+{
+	static const struct {
+		char unit;
+		long seconds;
+	} units[] = { { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 7 * 86400 } };
+	char *end;
+	long n;
+	size_t i;
+
+	if (*s < '1' || *s > '9')
+		return -1;
+	n = strtol(s, &end, 10);
+	if (end[0] == '\0' || end[1] != '\0' || n > 366 * 24 * 60)
+		return -1;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (*end == units[i].unit)
+			return n * units[i].seconds > 366L * 86400 ? -1 : n * units[i].seconds;
+	}
+	return -1;
+}
+
+static int
+cmd_snooze(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct store_deadline d;
+	json_object *answer = NULL;
+	time_t until = 0;
+	long secs = 0;
+	int found = 0, rc = CMD_FAIL;
+	char *when, *cause = NULL;
+
+	if (argc != 3)
+		return cmd_usage("snooze", _("Give the id of one deadline and how long, such as 1d."));
+	if (!wire_id_valid(argv[1]))
+		return cmd_usage("snooze", _("\"%s\" is not an id; ids look like d-3."), argv[1]);
+	if (strcmp(argv[2], "off") != 0 && (secs = cmd_duration(argv[2])) < 0)
+		return cmd_usage("snooze", _("\"%s\" is not a duration: give minutes, hours, days "
+					     "or weeks, such as 30m, 3h, 1d or 2w (at most a "
+					     "year), or off."), argv[2]);
+	memset(&d, 0, sizeof d);
+	if (store_deadline_get(ctx->store, argv[1], &d, &found) < 0) {
+		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
+		return CMD_FAIL;
+	}
+	if (!found) {
+		cmd_error(_("There is no deadline with the id %s. See the ids with: myna list "
+			    "deadlines"),
+			  argv[1]);
+		return CMD_FAIL;
+	}
+	if (secs > 0)
+		until = time(NULL) + secs;
+	if (store_snooze_set(ctx->store, argv[1], until) < 0) {
+		cmd_error(_("Could not snooze the deadline: %s"), store_error(ctx->store));
+		goto out;
+	}
+	/* Any request makes a running mynad plan its wake-ups again, so that
+	 * it wakes when the snooze ends. */
+	if (control_call("status", CONTROL_STATUS_TIMEOUT, &answer, &cause) == CONTROL_FAILED)
+		xfree(&cause);
+	json_object_put(answer);
+	if (until == 0) {
+		plain_printf_line(stdout, _("Not snoozed any more: %s"), view_deadline_title(&d));
+		rc = CMD_OK;
+	} else {
+		when = cmd_when(until);
+		plain_printf_line(stdout, _("No reminder until %s: %s"), when,
+				  view_deadline_title(&d));
+		free(when);
+		rc = CMD_OK;
+	}
+out:
+	store_deadline_release(&d);
+	return rc;
+}
+
 int
 cmd_tui(struct cmd_ctx *ctx)
 {
@@ -568,6 +872,7 @@ cmd_tui(struct cmd_ctx *ctx)
 		free(cause);
 		return CMD_FAIL;
 	}
+	app_set_config(&a, ctx->config, ctx->config_path, ctx->speech);
 	if (!plain) {
 		r = curses_run(&a, &cause);
 		if (r == 1) {

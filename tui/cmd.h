@@ -22,6 +22,7 @@ struct cmd_ctx {
 	char	      *config_path;
 	struct store  *store;		/* open when the command needs it */
 	int	       plain;		/* --plain was given */
+	int	       speech;		/* --speech was given */
 };
 
 struct cmd_entry {

@@ -7,11 +7,18 @@
 #include "i18n.h"
 #include "keys.h"
 
-#define ALL	 (VIEW_BIT(VIEW_TODO) | VIEW_BIT(VIEW_NOTICES) | VIEW_BIT(VIEW_DEADLINE) | \
-		  VIEW_BIT(VIEW_NOTICE) | VIEW_BIT(VIEW_HELP))
-#define LISTS	 (VIEW_BIT(VIEW_TODO) | VIEW_BIT(VIEW_NOTICES))
-#define NOT_HOME (ALL & ~VIEW_BIT(VIEW_TODO))
-#define NOT_HELP (ALL & ~VIEW_BIT(VIEW_HELP))
+#define B(s) VIEW_BIT(VIEW_##s)
+
+#define ALL	 KEYS_EVERY
+#define FORMS	 (B(FORM) | B(REVIEW))
+/* Where Enter opens or chooses something. */
+#define OPENS	 (ALL & ~B(HELP))
+#define NOT_HOME (ALL & ~B(TODO) & ~FORMS)
+#define NOT_HELP (ALL & ~B(HELP))
+/* Screens that go on when a sync brings news; forms and choosers wait. */
+#define SYNCS	 (KEYS_COMMON)
+#define APPLY_LISTS (B(TODO) | B(PROCEDURES) | B(APPLICATIONS))
+#define APPLY_ONE   (B(PROCEDURE) | B(APPLICATION))
 
 #define KEY_ESC	   27
 #define KEY_CTRL_L 12
@@ -28,23 +35,46 @@ const struct keys_entry keys_table[] = {
 	{ ALL, KEY_HOME, NULL, NULL, NULL, KEYS_FIRST, NULL },
 	{ ALL, 'G', N_("G or End"), NULL, NULL, KEYS_LAST, N_("Move to the last item") },
 	{ ALL, KEY_END, NULL, NULL, NULL, KEYS_LAST, NULL },
-	{ LISTS, '\n', N_("Enter"), NULL, N_("a number"), KEYS_OPEN,
-	  N_("Open the item; a notice is then marked read") },
-	{ LISTS, '\r', NULL, NULL, NULL, KEYS_OPEN, NULL },
-	{ LISTS, KEY_ENTER, NULL, NULL, NULL, KEYS_OPEN, NULL },
-	{ VIEW_BIT(VIEW_TODO), 'd', "d", "d", N_("d and a number"), KEYS_DONE,
-	  N_("Mark the deadline done") },
-	{ VIEW_BIT(VIEW_DEADLINE), 'd', "d", "d", NULL, KEYS_DONE,
+	{ OPENS, '\n', N_("Enter"), NULL, N_("a number"), KEYS_OPEN,
+	  N_("Open the item (a notice is then marked read), or choose it") },
+	{ OPENS, '\r', NULL, NULL, NULL, KEYS_OPEN, NULL },
+	{ OPENS, KEY_ENTER, NULL, NULL, NULL, KEYS_OPEN, NULL },
+	{ B(TODO), 'd', "d", "d", N_("d and a number"), KEYS_DONE, N_("Mark the deadline done") },
+	{ B(DEADLINE), 'd', "d", "d", NULL, KEYS_DONE,
 	  N_("Mark this deadline done, or open again if it is done") },
+	{ B(TODO), 'z', "z", "z", N_("z and a number"), KEYS_SNOOZE,
+	  N_("Snooze the deadline's reminders for a while") },
+	{ B(DEADLINE), 'z', "z", "z", NULL, KEYS_SNOOZE,
+	  N_("Snooze this deadline's reminders for a while") },
+	{ APPLY_LISTS, 'a', "a", "a", N_("a and a number"), KEYS_APPLY,
+	  N_("Apply for the procedure, continue the draft, or fix the application") },
+	{ APPLY_ONE, 'a', "a", "a", NULL, KEYS_APPLY,
+	  N_("Apply for this procedure, or fix this application") },
+	{ B(APPLICATIONS), 'x', "x", "x", N_("x and a number"), KEYS_DELETE,
+	  N_("Delete the draft") },
+	{ NOT_HELP & ~FORMS, '/', "/", "/", N_("/ and words"), KEYS_SEARCH,
+	  N_("Search the procedures") },
+	{ B(ACCESS), 'f', "f", "f", NULL, KEYS_FILTER,
+	  N_("Show the records of one agency, or of all") },
 	{ ALL, '1', "1", "t", NULL, KEYS_TODO, N_("Go to To do") },
 	{ ALL, '2', "2", "n", NULL, KEYS_NOTICES, N_("Go to Notices") },
-	{ NOT_HELP, 's', "s", "s", NULL, KEYS_SYNC, N_("Sync with the server now") },
+	{ ALL, '3', "3", "p", NULL, KEYS_PROCEDURES, N_("Go to Procedures") },
+	{ ALL, '4', "4", "apps", NULL, KEYS_APPLICATIONS, N_("Go to Applications") },
+	{ ALL, '5', "5", "info", NULL, KEYS_RECORDS, N_("Go to My information") },
+	{ ALL, '6', "6", "access", NULL, KEYS_ACCESS, N_("Go to Access records") },
+	{ ALL, '7', "7", "settings", NULL, KEYS_SETTINGS, N_("Go to Settings") },
+	{ ALL, '8', "8", "help", NULL, KEYS_HELP_ALL, N_("Go to Help: the keys of every screen") },
+	{ SYNCS, 's', "s", "s", NULL, KEYS_SYNC, N_("Sync with the server now") },
 	{ NOT_HELP, '?', "?", "?", NULL, KEYS_HELP, N_("List the keys of this screen") },
+	{ ALL, 'r', "r", "r", NULL, KEYS_REPEAT, N_("Say the last thing spoken again") },
 	{ ALL, KEY_CTRL_L, "Ctrl-L", "l", NULL, KEYS_REDRAW, N_("Show the screen again") },
-	{ VIEW_BIT(VIEW_TODO), 'q', N_("q or Esc"), "q", NULL, KEYS_BACK, N_("Quit") },
-	{ VIEW_BIT(VIEW_TODO), KEY_ESC, NULL, NULL, NULL, KEYS_BACK, NULL },
+	{ B(TODO), 'q', N_("q or Esc"), "q", NULL, KEYS_BACK, N_("Quit") },
+	{ B(TODO), KEY_ESC, NULL, NULL, NULL, KEYS_BACK, NULL },
 	{ NOT_HOME, 'q', N_("q or Esc"), "q", NULL, KEYS_BACK, N_("Go back") },
 	{ NOT_HOME, KEY_ESC, NULL, NULL, NULL, KEYS_BACK, NULL },
+	{ FORMS, 'q', N_("q or Esc"), "<", NULL, KEYS_BACK,
+	  N_("Go back one question; your answers are kept") },
+	{ FORMS, KEY_ESC, NULL, NULL, NULL, KEYS_BACK, NULL },
 };
 
 const size_t keys_count = sizeof keys_table / sizeof keys_table[0];

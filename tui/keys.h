@@ -21,13 +21,35 @@ enum keys_action {
 	KEYS_LAST,
 	KEYS_OPEN,
 	KEYS_BACK,
-	KEYS_TODO,
+	KEYS_TODO,		/* the screens, 1 to 8 */
 	KEYS_NOTICES,
+	KEYS_PROCEDURES,
+	KEYS_APPLICATIONS,
+	KEYS_RECORDS,
+	KEYS_ACCESS,
+	KEYS_SETTINGS,
+	KEYS_HELP_ALL,
 	KEYS_DONE,
+	KEYS_SNOOZE,
+	KEYS_APPLY,
+	KEYS_DELETE,
+	KEYS_SEARCH,
+	KEYS_FILTER,
 	KEYS_SYNC,
 	KEYS_HELP,
+	KEYS_REPEAT,
 	KEYS_REDRAW
 };
+
+/* Every screen, and the usual ones (lists and details) whose common keys
+ * help lists once. */
+#define KEYS_EVERY  ((1u << VIEW_SCREENS) - 1)
+#define KEYS_COMMON                                                                          \
+	(VIEW_BIT(VIEW_TODO) | VIEW_BIT(VIEW_NOTICES) | VIEW_BIT(VIEW_DEADLINE) |              \
+	 VIEW_BIT(VIEW_NOTICE) | VIEW_BIT(VIEW_PROCEDURES) | VIEW_BIT(VIEW_PROCEDURE) |        \
+	 VIEW_BIT(VIEW_APPLICATIONS) | VIEW_BIT(VIEW_APPLICATION) | VIEW_BIT(VIEW_RECORDS) |   \
+	 VIEW_BIT(VIEW_RECORD) | VIEW_BIT(VIEW_ACCESS) | VIEW_BIT(VIEW_ACCESS_ITEM) |          \
+	 VIEW_BIT(VIEW_SETTINGS))
 
 struct keys_entry {
 	unsigned	 screens;	/* VIEW_BIT() of the screens it works on */

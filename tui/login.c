@@ -159,7 +159,7 @@ login_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	/* The config may be changed below; keep our own copy of the URL. */
 	url = xstrdup(server);
-	api = api_new(url, &cause);
+	api = session_api_new(&se, url, &cause);
 	if (api == NULL) {
 		cmd_error(_("Cannot use the server address %s: %s"), url, cause);
 		goto out;

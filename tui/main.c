@@ -28,6 +28,7 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "plain", no_argument, NULL, 'p' },
+		{ "speech", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cmd_ctx ctx;
@@ -66,6 +67,9 @@ main(int argc, char **argv)
 			goto out;
 		case 'p':
 			ctx.plain = 1;
+			break;
+		case 's':
+			ctx.speech = 1;
 			break;
 		default:
 			rc = cmd_usage(NULL, _("Unknown option: %s"), argv[optind - 1]);

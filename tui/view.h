@@ -18,12 +18,25 @@
 #include "store.h"
 
 enum view_screen {
-	VIEW_TODO,	/* home: open deadlines by urgency, unread notices */
-	VIEW_NOTICES,	/* every notice, newest first */
-	VIEW_DEADLINE,	/* one deadline in detail */
-	VIEW_NOTICE,	/* one notice in detail */
-	VIEW_HELP,	/* the keys of another screen */
-	VIEW_SCREENS
+	VIEW_TODO,		/* home: open deadlines by urgency, what to fix, unread notices */
+	VIEW_NOTICES,		/* every notice, newest first */
+	VIEW_DEADLINE,		/* one deadline in detail */
+	VIEW_NOTICE,		/* one notice in detail */
+	VIEW_HELP,		/* the keys of one screen, or of every screen */
+	VIEW_PROCEDURES,	/* the catalogue, or what a search found */
+	VIEW_PROCEDURE,		/* one procedure in detail */
+	VIEW_APPLICATIONS,	/* drafts, submissions waiting, applications */
+	VIEW_APPLICATION,	/* one application with its status history */
+	VIEW_RECORDS,		/* My information: records by category */
+	VIEW_RECORD,		/* one record in detail */
+	VIEW_ACCESS,		/* Access records, newest first, maybe of one agency */
+	VIEW_ACCESS_ITEM,	/* one access record in detail */
+	VIEW_AGENCIES,		/* the agency to filter access records by */
+	VIEW_SETTINGS,		/* the settings, each with its value */
+	VIEW_SNOOZE,		/* how long to snooze a deadline */
+	VIEW_FORM,		/* one step of the Apply wizard */
+	VIEW_REVIEW,		/* the wizard's review page */
+	VIEW_SCREENS		/* the number of screens; as help_for: every screen */
 };
 
 #define VIEW_BIT(screen) (1u << (screen))
@@ -31,7 +44,18 @@ enum view_screen {
 enum view_kind {
 	VIEW_ITEM_DEADLINE,	/* id names a deadline; can be opened and marked done */
 	VIEW_ITEM_NOTICE,	/* id names a notice; can be opened (and so read) */
-	VIEW_ITEM_LINE		/* a line of text: detail, help or "nothing here" */
+	VIEW_ITEM_LINE,		/* a line of text: detail, help or "nothing here" */
+	VIEW_ITEM_PROCEDURE,	/* id names a procedure */
+	VIEW_ITEM_APPLICATION,	/* id names an application */
+	VIEW_ITEM_DRAFT,	/* id is a draft's number: Enter continues it */
+	VIEW_ITEM_OUTBOX,	/* id is an outbox item's number: waiting to be sent */
+	VIEW_ITEM_RECORD,	/* id names a record */
+	VIEW_ITEM_ACCESS,	/* id names an access record */
+	VIEW_ITEM_SETTING,	/* id is the setting's key; status its value in words */
+	VIEW_ITEM_CHOICE,	/* id is the value chosen (a form's choice, a snooze,
+				   an agency, a review's answer) */
+	VIEW_ITEM_ACTION,	/* id says what Enter does: "apply", "fix", "submit" */
+	VIEW_ITEM_EDIT		/* a text field: label, and its text as status */
 };
 
 struct view_item {
@@ -55,6 +79,7 @@ struct view {
 	size_t		  nsections;
 	struct view_item *items;
 	size_t		  nitems;
+	size_t		  initial;	/* the item to focus when the screen is new */
 };
 
 /* The state of a deadline, as JSON names it and as words say it. */
@@ -76,12 +101,76 @@ int view_deadline(struct view *v, struct store *st, const char *id, time_t now, 
 int view_notice(struct view *v, struct store *st, const char *id, time_t now, int width,
 		int *found, char **cause);
 /* The keys of screen `of`, from the key table: the curses names, or the
- * plain presenter's words when plain is 1. */
+ * plain presenter's words when plain is 1.  of VIEW_SCREENS lists every
+ * screen, each under its own heading, after the keys that go to screens. */
 void view_help(struct view *v, enum view_screen of, int plain);
+
+/* The catalogue (query NULL or blank: the first VIEW_LIST_MAX procedures
+ * in id order), or the procedures a search finds (at most VIEW_FOUND_MAX,
+ * best first). */
+#define VIEW_LIST_MAX  200
+#define VIEW_FOUND_MAX 100
+int view_procedures(struct view *v, struct store *st, const char *query, char **cause);
+int view_procedure(struct view *v, struct store *st, const char *id, int width, int *found,
+		   char **cause);
+/* Drafts, submissions waiting to be sent, then applications (newest
+ * first). */
+int view_applications(struct view *v, struct store *st, time_t now, char **cause);
+int view_application(struct view *v, struct store *st, const char *id, time_t now, int width,
+		     int *found, char **cause);
+/* My information: records under a heading per category. */
+int view_records(struct view *v, struct store *st, char **cause);
+int view_record(struct view *v, struct store *st, const char *id, int width, int *found,
+		char **cause);
+/* Access records, newest first; agency non-NULL keeps that agency's. */
+int view_access(struct view *v, struct store *st, const char *agency, char **cause);
+int view_access_item(struct view *v, struct store *st, const char *id, int width, int *found,
+		     char **cause);
+/* The agencies that looked at the resident's information, to filter by;
+ * the first choice (id "") is every agency. */
+int view_agencies(struct view *v, struct store *st, char **cause);
+/* How long to snooze deadline id; choice ids are seconds ("0": stop
+ * snoozing). */
+int view_snooze(struct view *v, struct store *st, const char *id, time_t now, int *found,
+		char **cause);
+
+/* Words for the facts of the new types, shared with the sub-commands. */
+const char *view_procedure_name(const struct wire_procedure *p);
+const char *view_procedure_agency(const struct wire_procedure *p);
+/* "received", "needs changes", ... translated; unknown statuses as they are. */
+const char *view_status_words(const char *status);
+/* "Pension", "Tax", ...; an unknown category with "_" read as blanks
+ * (newly allocated). */
+char *view_category_words(const char *category);
+/* Labelled lines, one fact per line, for show and the detail screens.
+ * form may be NULL (answers are then labelled by their field names). */
+void view_procedure_lines(const struct wire_procedure *p, char ***lines, size_t *n);
+void view_application_lines(const struct wire_application *a, const struct wire_procedure *form,
+			    char ***lines, size_t *n);
+void view_record_lines(const struct wire_record *r, char ***lines, size_t *n);
+void view_access_lines(const struct wire_access *a, char ***lines, size_t *n);
+/* An answer as people read it: the choice's label, "yes"/"no", the number
+ * or the text.  f may be NULL.  Newly allocated. */
+char *view_answer_words(const struct wire_field *f, const struct wire_answer *a);
+
+/* Helpers for the other builders (wizard, settings): an item (label and
+ * status are taken over, id is copied) and a section heading (taken
+ * over). */
+struct view_item *view_add_item(struct view *v, enum view_kind kind, const char *id, char *label,
+				char *status, size_t section);
+size_t view_add_section(struct view *v, char *heading);
+/* Appends lines as LINE items wrapped at width, in a new section. */
+void view_add_lines(struct view *v, char **lines, size_t n, int width);
+void view_lines_push(char ***lines, size_t *n, char *line);
+/* s with every newline made a blank (labels are one line).  Newly
+ * allocated. */
+char *view_one_line(const char *s);
+/* 1 for an item that plain mode numbers (not a line, not a text field). */
+int view_numbered(const struct view_item *it);
 
 /* Returns the index of the item with that id, or -1. */
 long view_find(const struct view *v, const char *id);
-/* Returns the number of items that name a deadline or a notice. */
+/* Returns the number of items that plain mode numbers (view_numbered). */
 size_t view_count(const struct view *v);
 
 /* Words and facts shared by the screens and the sub-commands. */

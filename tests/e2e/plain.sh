@@ -135,7 +135,9 @@ usage_case "an unknown option" --bogus
 usage_case "show without an id" show notice
 usage_case "done without an id" done
 usage_case "sync with an argument" sync now
-like "--help lists the commands" "$(myna --help)" 'list deadlines\|notices \[--json\]'
+like "--help lists the commands" "$(myna --help)" 'list deadlines\|notices\|applications\|records\|access \[--json\]'
+like "--help lists search and export" "$(myna --help)" 'search WORDS \[--json\].*'
+like "--help names --speech" "$(myna --help)" '--speech +speak what is in focus'
 like "--version names the program" "$(myna --version)" '^myna [0-9]'
 
 # An operator's notice with terminal escapes in its title arrives clean.
@@ -235,5 +237,46 @@ myna login --server "$url2" >"$T/login4.log" 2>&1
 is "an expired login exits 1" "$?" "1"
 like "and says the code expired and what to do" "$(cat "$T/login4.log")" 'code expired.*Run myna login again'
 like "the configured server did not change" "$(myna status)" "^Server: $BFF_URL\$"
+
+# The new screens in plain mode, by their words; search with "/ words".
+printf 'p\n/ 転出\napps\ninfo\naccess\nsettings\nhelp\nq\nq\n' | myna --plain >"$T/screens.out" 2>&1
+rc=$?
+is "a walk through every screen exits 0" "$rc" "0"
+out=$(cat "$T/screens.out")
+like "p lists the catalogue and says how to search" "$out" \
+	'Enter a number from 1 to [0-9]+, / and words to search, \? for help, or q to go back: '
+like "/ words searches, in Japanese too" "$out" '^1 found for "転出"$'
+like "the result is numbered" "$out" '^1\. Moving-out notification, Chiyoda City Office — online$'
+like "apps shows Applications" "$out" '^No applications yet\. Press 3 to find a procedure'
+like "info shows My information by category" "$out" '^[0-9]+ records held about you$'
+like "access shows the access records" "$out" 'times agencies looked at your information'
+like "settings lists each setting with its value" "$out" '^[0-9]+\. Reminder hour — 9:00$'
+like "help lists the keys of every screen" "$out" '^On Access records$'
+like "with the plain words" "$out" '^apps: Go to Applications$'
+is "no escape byte in the walk" "$(grep -c "$ESC" "$T/screens.out")" "0"
+
+# The wizard in plain mode: numbered choices, one question per prompt,
+# the review, then the outbox (mynad is not running).
+proc=$(myna search checkup --json | jq -r '[.[] | select(.online)][0].id')
+printf '/ checkup\n1\na\n9\n1\nClinic Tanaka\n3\n' | myna --plain >"$T/wizard.out" 2>&1
+rc=$?
+is "the plain wizard exits 0" "$rc" "0"
+out=$(cat "$T/wizard.out")
+like "the first question's answers are numbered" "$out" '^1\. Lost$'
+like "its prompt says what it takes" "$out" \
+	'Enter a number from 1 to 3, < to go back a question, or \. to leave the form: '
+like "a number out of range is explained" "$out" 'There is no item 9 here\.'
+like "a text question says how to answer" "$out" \
+	'Type your answer for Clinic you want to go to and press Enter \(an empty line keeps what is there\), < to go back a question, or \. to leave the form: '
+like "the review lists the answers" "$out" '^2\. Clinic you want to go to — Clinic Tanaka$'
+like "and how to send" "$out" 'Enter 3 to send, a number from 1 to 2 to change that answer'
+like "sending without mynad queues it and says so" "$out" \
+	'^Queued: .+\. mynad sends it when it runs \(or run: mynad --once\)\.$'
+is "no escape byte in the wizard" "$(grep -c "$ESC" "$T/wizard.out")" "0"
+like "the submission waits in the outbox" "$(myna status)" '^Waiting to be sent: 1$'
+mynad --once >/dev/null 2>&1
+json=$(myna list applications --json)
+is "mynad --once sends it" "$(jq -r '.[0].procedure' <<<"$json")" "$proc"
+is "with the answers given" "$(jq -c '.[0].answers' <<<"$json")" '{"reason":"lost","clinic":"Clinic Tanaka"}'
 
 done_testing

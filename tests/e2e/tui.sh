@@ -64,7 +64,7 @@ n_all=$(jq length <<<"$json_d")
 first_notice=$(myna list notices --json | jq -r '.[0].title')
 
 echo 'set -g status off' >"$T/tmux.conf"
-tm -f "$T/tmux.conf" new-session -d -s myna -x 80 -y 24 "myna 2>'$T/tui.err'; echo \$? >'$T/rc'"
+tm -f "$T/tmux.conf" new-session -d -s myna -x 80 -y 24 "myna 2>'$T/tui.err'; echo \$? >'$T/rc'" </dev/null >/dev/null 2>&1
 
 wait_for 10 state_ok '^> ' "To do" || { screen | sed 's/^/#   | /'; bail "the TUI did not start"; }
 expect "the TUI starts on To do, cursor on the most urgent deadline" "^> $(re "${t1:0:30}").*$WHEN" \

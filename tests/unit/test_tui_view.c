@@ -21,6 +21,7 @@
 #include "mem.h"
 #include "store.h"
 #include "text.h"
+#include "wire.h"
 #include "../../tui/keys.h"
 #include "../../tui/view.h"
 
@@ -311,7 +312,8 @@ test_help(void **state)
 		has_back |= strcmp(v.items[i].label, "q or Esc: Go back") == 0;
 	}
 	assert_false(has_done);
-	assert_false(has_enter);
+	/* Enter works on details too: on their actions (Apply, Send). */
+	assert_true(has_enter);
 	assert_true(has_back);
 
 	view_help(&v, VIEW_TODO, 1);
@@ -332,7 +334,22 @@ test_keys(void **state)
 	assert_int_equal(keys_lookup(VIEW_TODO, 'd'), KEYS_DONE);
 	assert_int_equal(keys_lookup(VIEW_NOTICES, 'd'), KEYS_NONE);
 	assert_int_equal(keys_lookup(VIEW_DEADLINE, 'd'), KEYS_DONE);
-	assert_int_equal(keys_lookup(VIEW_DEADLINE, '\n'), KEYS_NONE);
+	assert_int_equal(keys_lookup(VIEW_DEADLINE, '\n'), KEYS_OPEN);
+	assert_int_equal(keys_lookup(VIEW_HELP, '\n'), KEYS_NONE);
+	assert_int_equal(keys_lookup(VIEW_TODO, 'z'), KEYS_SNOOZE);
+	assert_int_equal(keys_lookup(VIEW_PROCEDURES, 'a'), KEYS_APPLY);
+	assert_int_equal(keys_lookup(VIEW_PROCEDURES, '/'), KEYS_SEARCH);
+	assert_int_equal(keys_lookup(VIEW_TODO, '/'), KEYS_SEARCH);
+	assert_int_equal(keys_lookup(VIEW_FORM, '/'), KEYS_NONE);
+	assert_int_equal(keys_lookup(VIEW_ACCESS, 'f'), KEYS_FILTER);
+	assert_int_equal(keys_lookup(VIEW_RECORDS, 'f'), KEYS_NONE);
+	assert_int_equal(keys_lookup(VIEW_APPLICATIONS, 'x'), KEYS_DELETE);
+	assert_int_equal(keys_lookup(VIEW_FORM, 's'), KEYS_NONE);
+	assert_int_equal(keys_lookup(VIEW_REVIEW, 27), KEYS_BACK);
+	assert_int_equal(keys_lookup(VIEW_SETTINGS, 'r'), KEYS_REPEAT);
+	assert_int_equal(keys_lookup(VIEW_RECORD, '8'), KEYS_HELP_ALL);
+	assert_int_equal(keys_lookup_plain(VIEW_TODO, "apps"), KEYS_APPLICATIONS);
+	assert_int_equal(keys_lookup_plain(VIEW_FORM, "<"), KEYS_BACK);
 	assert_int_equal(keys_lookup(VIEW_TODO, 27), KEYS_BACK);
 	assert_int_equal(keys_lookup(VIEW_HELP, '?'), KEYS_NONE);
 	assert_int_equal(keys_lookup(VIEW_NOTICE, '1'), KEYS_TODO);
@@ -391,6 +408,162 @@ test_wrap(void **state)
 	wrap_expect("abcdefghijkl", 8, cut, 2);
 }
 
+/* Decodes JSON text with the feed's decoder into a wire type. */
+static json_object *
+json_of(const char *text)
+{
+	char *cause = NULL;
+	json_object *o = wire_parse(text, strlen(text), &cause);
+
+	if (o == NULL)
+		fail_msg("bad JSON in the test: %s", cause);
+	return o;
+}
+
+/* Returns 1 when one of the view's items has exactly label. */
+static int
+has_line(const struct view *v, const char *label)
+{
+	size_t i;
+
+	for (i = 0; i < v->nitems; i++) {
+		if (strcmp(v->items[i].label, label) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The catalogue, a procedure's details, an application with its history,
+ * My information by category, access records by agency. */
+static void
+test_new_screens(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_procedure p;
+	struct wire_application a;
+	struct wire_record r;
+	struct wire_access l;
+	struct view v;
+	json_object *o;
+	char *cause = NULL;
+	int found = 0;
+
+	view_init(&v);
+	o = json_of("{\"name\": {\"ja\": \"転出届\", \"en\": \"Moving-out notification\"},"
+		    " \"agency\": {\"ja\": \"区役所\", \"en\": \"City Office\"},"
+		    " \"description\": {\"ja\": \"引越し\", \"en\": \"When you move.\"},"
+		    " \"deadline\": {\"ja\": \"前まで\", \"en\": \"Before you move\"},"
+		    " \"documents\": [{\"ja\": \"カード\", \"en\": \"My Number Card\"}],"
+		    " \"online\": true, \"fields\": [{\"name\": \"who\", \"type\": \"choice\","
+		    "  \"label\": {\"ja\": \"誰\", \"en\": \"Who\"}, \"required\": true,"
+		    "  \"choices\": [{\"value\": \"all\", \"label\": {\"ja\": \"全員\", \"en\": \"Everyone\"}}]}]}");
+	assert_int_equal(wire_procedure_from_json(o, "p-move", &p, &cause), 0);
+	assert_int_equal(store_procedure_upsert(f->st, &p), 0);
+	wire_procedure_release(&p);
+	json_object_put(o);
+
+	assert_int_equal(view_procedures(&v, f->st, NULL, &cause), 0);
+	assert_string_equal(v.summary, "1 procedure. Press / to search.");
+	assert_int_equal(v.items[0].kind, VIEW_ITEM_EDIT);
+	assert_string_equal(v.items[1].label, "Moving-out notification, City Office");
+	assert_string_equal(v.items[1].status, "online");
+	assert_int_equal(view_procedures(&v, f->st, "引越", &cause), 0);
+	assert_string_equal(v.summary, "Nothing found for \"引越\". Try fewer or other words.");
+	assert_int_equal(view_procedures(&v, f->st, "move", &cause), 0);
+	assert_string_equal(v.summary, "1 found for \"move\"");
+
+	assert_int_equal(view_procedure(&v, f->st, "p-move", 0, &found, &cause), 0);
+	assert_true(found);
+	assert_true(has_line(&v, "Agency: City Office"));
+	assert_true(has_line(&v, "What it is for: When you move."));
+	assert_true(has_line(&v, "Deadline: Before you move"));
+	assert_true(has_line(&v, "Document 1: My Number Card"));
+	assert_true(has_line(&v, "Online: yes, a form of 1 question"));
+	assert_string_equal(v.items[v.nitems - 1].id, "apply");
+
+	o = json_of("{\"procedure\": \"p-move\", \"procedure_name\": {\"ja\": \"転出届\","
+		    " \"en\": \"Moving-out notification\"}, \"status\": \"needs_changes\","
+		    " \"submitted\": \"2026-11-20T10:00:00+09:00\", \"updated\": \"2026-11-21T15:00:00+09:00\","
+		    " \"answers\": {\"who\": \"all\"}, \"history\": ["
+		    " {\"status\": \"received\", \"at\": \"2026-11-20T10:00:00+09:00\"},"
+		    " {\"status\": \"needs_changes\", \"at\": \"2026-11-21T15:00:00+09:00\","
+		    "  \"message\": {\"ja\": \"直して\", \"en\": \"Add the room number.\"}}]}");
+	assert_int_equal(wire_application_from_json(o, "a-1", &a, &cause), 0);
+	assert_int_equal(store_application_upsert(f->st, &a), 0);
+	wire_application_release(&a);
+	json_object_put(o);
+	assert_int_equal(view_application(&v, f->st, "a-1", f->now, 0, &found, &cause), 0);
+	assert_string_equal(v.summary, "Application, needs changes");
+	assert_true(has_line(&v, "What to change: Add the room number."));
+	assert_true(has_line(&v, "History: 2 steps"));
+	assert_true(has_line(&v, "Fri 20 Nov 2026 10:00: received"));
+	assert_true(has_line(&v, "Sat 21 Nov 2026 15:00: needs changes, Add the room number."));
+	/* An answer by its label and its choice's words. */
+	assert_true(has_line(&v, "Who: Everyone"));
+	assert_string_equal(v.items[v.nitems - 1].id, "fix");
+	assert_int_equal(view_applications(&v, f->st, f->now, &cause), 0);
+	assert_string_equal(v.summary, "1 sent, 0 waiting to be sent, 0 drafts");
+	assert_string_equal(v.items[0].status, "needs changes");
+	assert_int_equal(view_todo(&v, f->st, f->now, &cause), 0);
+	assert_non_null(strstr(v.summary, "1 application to fix"));
+
+	o = json_of("{\"category\": \"child_allowance\", \"title\": {\"ja\": \"児童手当\", \"en\": \"Child allowance\"},"
+		    " \"source\": {\"ja\": \"区\", \"en\": \"City\"}, \"updated\": \"2026-11-01T09:00:00+09:00\","
+		    " \"items\": [{\"label\": {\"ja\": \"月額\", \"en\": \"Monthly\"}, \"value\": {\"ja\": \"1万円\", \"en\": \"10,000 yen\"}}]}");
+	assert_int_equal(wire_record_from_json(o, "r-1", &r, &cause), 0);
+	assert_int_equal(store_record_upsert(f->st, &r), 0);
+	wire_record_release(&r);
+	json_object_put(o);
+	assert_int_equal(view_records(&v, f->st, &cause), 0);
+	assert_string_equal(v.sections[v.items[0].section], "Child allowance");
+	assert_string_equal(v.items[0].status, "City");
+	assert_int_equal(view_record(&v, f->st, "r-1", 0, &found, &cause), 0);
+	assert_true(has_line(&v, "Monthly: 10,000 yen"));
+	assert_true(has_line(&v, "Updated: Sun 1 Nov 2026"));
+
+	memset(&l, 0, sizeof l);
+	l.id = (char *)"l-1";
+	l.when = (char *)"2026-11-24T14:05:00+09:00";
+	l.agency.ja = (char *)"年金機構";
+	l.agency.en = (char *)"Pension Service";
+	l.item.ja = (char *)"所得";
+	l.item.en = (char *)"Income";
+	l.purpose.ja = (char *)"審査";
+	l.purpose.en = (char *)"A review";
+	assert_int_equal(store_access_upsert(f->st, &l), 0);
+	assert_int_equal(view_access(&v, f->st, NULL, &cause), 0);
+	assert_string_equal(v.items[0].label, "Pension Service: Income");
+	assert_string_equal(v.items[0].status, "Tue 24 Nov 2026");
+	assert_int_equal(view_access_item(&v, f->st, "l-1", 0, &found, &cause), 0);
+	assert_true(has_line(&v, "When: Tue 24 Nov 2026 14:05"));
+	assert_true(has_line(&v, "Why: A review"));
+	assert_int_equal(view_agencies(&v, f->st, &cause), 0);
+	assert_int_equal(v.nitems, 2);
+	assert_string_equal(v.items[1].id, "Pension Service");
+	assert_int_equal(view_access(&v, f->st, "Nobody", &cause), 0);
+	assert_true(has_line(&v, "Nothing here yet."));
+	view_release(&v);
+}
+
+/* Help of every screen: the common keys once, then each screen's own. */
+static void
+test_help_all(void **state)
+{
+	struct view v;
+
+	(void)state;
+	view_init(&v);
+	view_help(&v, VIEW_SCREENS, 0);
+	assert_string_equal(v.sections[0], "On most screens");
+	assert_true(has_line(&v, "8: Go to Help: the keys of every screen"));
+	assert_true(has_line(&v, "f: Show the records of one agency, or of all"));
+	assert_true(has_line(&v, "x: Delete the draft"));
+	view_help(&v, VIEW_SCREENS, 1);
+	assert_true(has_line(&v, "apps: Go to Applications"));
+	assert_true(has_line(&v, "/ and words: Search the procedures"));
+	view_release(&v);
+}
+
 int
 main(void)
 {
@@ -404,6 +577,8 @@ main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_news),
 		cmocka_unit_test(test_wrap),
+		cmocka_unit_test_setup_teardown(test_new_screens, setup, teardown),
+		cmocka_unit_test(test_help_all),
 	};
 
 	setenv("TZ", "Asia/Tokyo", 1);
