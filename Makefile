@@ -147,3 +147,11 @@ clean:
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# Long kill loops and fault runs (tools/soak; SOAK_KILLS, SOAK_ROUNDS);
+# their figures go into docs/reliability.md.
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@tools/soak
+
+.PHONY: soak
