@@ -342,6 +342,12 @@ loop_language(const struct loop *l)
 	return config_get(l->config, "language");
 }
 
+void
+loop_apply_language(const struct loop *l)
+{
+	date_set_era(config_get_bool(l->config, "era", 0));
+}
+
 int
 loop_open_store(struct loop *l, char **cause)
 {
@@ -944,6 +950,8 @@ loop_reload(struct loop *l)
 		log_error(_("cannot reload the settings (%s); keeping the previous ones"), cause);
 		free(cause);
 	} else {
+		i18n_init(loop_language(l));
+		loop_apply_language(l);
 		log_info(_("settings reloaded: sync every %ld minutes"),
 			 l->settings.sync_interval / 60);
 	}

@@ -77,6 +77,8 @@ int loop_new(struct loop **out, char **cause);
 void loop_free(struct loop *l);
 /* The config's language setting, or NULL (follow the locale). */
 const char *loop_language(const struct loop *l);
+/* Applies the settings that go with the language (the era in dates). */
+void loop_apply_language(const struct loop *l);
 
 /* Opens the local store.  Returns 0, or -1 with *cause. */
 int loop_open_store(struct loop *l, char **cause);

@@ -82,6 +82,8 @@ main(int argc, char **argv)
 	/* The config names the language, so it is read before any message. */
 	loop_new(&l, &config_cause);
 	i18n_init(config_cause == NULL ? loop_language(l) : NULL);
+	if (config_cause == NULL)
+		loop_apply_language(l);
 
 	if (mode == MAIN_HELP) {
 		main_usage();

@@ -69,6 +69,20 @@ struct procedure_field {
 	const char *help_ja, *help_en;
 };
 
+/* The fields that are amounts of money, in yen. */
+static const char *const procedure_yen_fields[] = {"donation_amount", "amount_paid", "gift_total"};
+
+static enum wire_unit procedure_field_unit(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof procedure_yen_fields / sizeof procedure_yen_fields[0]; i++) {
+		if (strcmp(procedure_yen_fields[i], name) == 0)
+			return WIRE_UNIT_YEN;
+	}
+	return WIRE_UNIT_NONE;
+}
+
 struct procedure_entry {
 	const char *id;
 	enum procedure_agency agency;
@@ -721,6 +735,8 @@ procedure_build(const struct procedure_entry *e, const struct procedure_place *p
 		fields[i].has_max = f->has_max;
 		fields[i].min = f->min;
 		fields[i].max = f->max;
+		fields[i].unit = f->type == WIRE_FIELD_NUMBER ? procedure_field_unit(f->name) :
+								WIRE_UNIT_NONE;
 		for (k = 0; f->choices != NULL && k < 16 && f->choices[k].value != NULL; k++) {
 			choices[i][k].value = (char *)f->choices[k].value;
 			choices[i][k].label.ja = (char *)f->choices[k].ja;

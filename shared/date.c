@@ -175,12 +175,64 @@ static int date_is_ja(void)
 	return strcmp(i18n_lang(), "ja") == 0;
 }
 
+static int date_era_on;
+
+void date_set_era(int on)
+{
+	date_era_on = on != 0;
+}
+
+/* The eras since the Gregorian calendar came to Japan, newest first: the
+ * name and the first day (y, m, d) of each. */
+static const struct {
+	const char *name;
+	int y, m, d;
+} date_eras[] = {
+        {"令和", 2019, 5, 1},
+        {"平成", 1989, 1, 8},
+        {"昭和", 1926, 12, 25},
+        {"大正", 1912, 7, 30},
+        {"明治", 1873, 1, 1},
+};
+
+int date_era_year(int y, int m, int d, char *out, size_t size)
+{
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof date_eras / sizeof date_eras[0]; i++) {
+		if (y > date_eras[i].y ||
+		    (y == date_eras[i].y &&
+		     (m > date_eras[i].m || (m == date_eras[i].m && d >= date_eras[i].d)))) {
+			n = y - date_eras[i].y + 1;
+			/* The first year of an era is 元年, not 1年. */
+			if (n == 1)
+				snprintf(out, size, "%s元年", date_eras[i].name);
+			else
+				snprintf(out, size, "%s%d年", date_eras[i].name, n);
+			return 0;
+		}
+	}
+	return -1;
+}
+
 char *date_human_day(time_t t)
 {
 	struct tm tm;
+	char era[32];
 
 	if (localtime_r(&t, &tm) == NULL)
 		return xstrdup("?");
+	if (date_is_ja() && date_era_on &&
+	    date_era_year(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, era, sizeof era) == 0) {
+		/* Plain Japanese keeps the western year first: it is the one
+		 * every reader knows. */
+		if (strcmp(i18n_variant(), "easy") == 0)
+			return xasprintf("%d年（%s）%d月%d日（%s）", tm.tm_year + 1900, era,
+			                 tm.tm_mon + 1, tm.tm_mday, date_wday_ja[tm.tm_wday]);
+		return xasprintf("%s%d月%d日（%s）", era, tm.tm_mon + 1, tm.tm_mday,
+		                 date_wday_ja[tm.tm_wday]);
+	}
 	if (date_is_ja())
 		return xasprintf("%d年%d月%d日（%s）", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
 		                 date_wday_ja[tm.tm_wday]);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "amount.h"
 #include "buf.h"
 #include "date.h"
 #include "i18n.h"
@@ -834,6 +835,15 @@ wire_field_decode(json_object *o, struct wire_field *f, char **cause)
 	if (wire_int_member(o, "min", &f->has_min, &f->min, cause) < 0 ||
 	    wire_int_member(o, "max", &f->has_max, &f->max, cause) < 0)
 		return -1;
+	v = wire_member(o, "unit");
+	if (v != NULL) {
+		if (f->type != WIRE_FIELD_NUMBER || !json_object_is_type(v, json_type_string)) {
+			*cause = xstrdup(_("field \"unit\" must be a string, on number fields only"));
+			return -1;
+		}
+		if (strcmp(json_object_get_string(v), "yen") == 0)
+			f->unit = WIRE_UNIT_YEN;
+	}
 	if ((f->has_min || f->has_max) && f->type != WIRE_FIELD_NUMBER) {
 		*cause = xstrdup(_("\"min\" and \"max\" belong to number fields only"));
 		return -1;
@@ -992,6 +1002,8 @@ wire_field_encode(const struct wire_field *f)
 		json_object_object_add(o, "min", json_object_new_int64(f->min));
 	if (f->has_max)
 		json_object_object_add(o, "max", json_object_new_int64(f->max));
+	if (f->type == WIRE_FIELD_NUMBER && f->unit == WIRE_UNIT_YEN)
+		json_object_object_add(o, "unit", json_object_new_string("yen"));
 	if (f->nchoices > 0) {
 		a = json_object_new_array();
 		for (i = 0; i < f->nchoices; i++) {
@@ -1134,6 +1146,26 @@ wire_field_check(const struct wire_field *f, json_object *value, struct wire_ans
 		errno = 0;
 		a.kind = WIRE_ANSWER_NUMBER;
 		a.number = json_object_get_int64(value);
+		if ((errno != 0 || (f->has_min && a.number < f->min) ||
+		     (f->has_max && a.number > f->max)) && f->unit == WIRE_UNIT_YEN) {
+			char *lo = amount_yen(f->min), *hi = amount_yen(f->max);
+
+			if (f->has_min && f->has_max)
+				rc = wire_check_fail(code, message, "range",
+						     xasprintf(_("Enter an amount from %s to %s."),
+							       lo, hi));
+			else if (f->has_min)
+				rc = wire_check_fail(code, message, "range",
+						     xasprintf(_("Enter an amount of %s or more."),
+							       lo));
+			else
+				rc = wire_check_fail(code, message, "range",
+						     xasprintf(_("Enter an amount of %s or less."),
+							       hi));
+			free(lo);
+			free(hi);
+			goto fail;
+		}
 		if (errno != 0 || (f->has_min && a.number < f->min) ||
 		    (f->has_max && a.number > f->max)) {
 			if (f->has_min && f->has_max)

@@ -130,6 +130,13 @@ enum wire_field_type {
 	WIRE_FIELD_BOOL		/* true or false */
 };
 
+/* What a number field counts.  A unit this client does not know is read as
+ * none: the number is still a number. */
+enum wire_unit {
+	WIRE_UNIT_NONE,
+	WIRE_UNIT_YEN		/* an amount of money in yen */
+};
+
 struct wire_choice {
 	char		*value;		/* WIRE_ID_CHARS */
 	struct wire_text label;
@@ -146,6 +153,7 @@ struct wire_field {
 	long		     max_length; /* text: characters, 1..WIRE_LENGTH_MAX */
 	int		     has_min, has_max;
 	long long	     min, max;	/* number: inclusive bounds */
+	enum wire_unit	     unit;	/* number: what it counts */
 	struct wire_choice  *choices;	/* choice: 1..WIRE_CHOICES_MAX */
 	size_t		     nchoices;
 };

@@ -708,6 +708,8 @@ app_setting_changed(struct app *a, const char *key)
 		v = config_get(a->config, "language");
 		if (v != NULL)
 			i18n_init(v);
+	} else if (strcmp(key, "era") == 0) {
+		date_set_era(config_get_bool(a->config, "era", 0));
 	} else if (strcmp(key, "speech") == 0) {
 		if (config_get_bool(a->config, "speech", 0) && a->voice == NULL) {
 			a->voice = voice_open(a->config);

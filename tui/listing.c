@@ -299,7 +299,7 @@ listing_field_kind(const struct wire_field *f)
 {
 	switch (f->type) {
 	case WIRE_FIELD_NUMBER:
-		return _("a whole number");
+		return f->unit == WIRE_UNIT_YEN ? _("an amount in yen") : _("a whole number");
 	case WIRE_FIELD_DATE:
 		return _("a date");
 	case WIRE_FIELD_CHOICE:

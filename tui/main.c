@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "date.h"
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
@@ -43,6 +44,7 @@ main(int argc, char **argv)
 		config_failed = 1;
 	/* Before anything is printed, and before curses starts. */
 	i18n_init(config_get(ctx.config, "language"));
+	date_set_era(config_get_bool(ctx.config, "era", 0));
 	log_init("myna");
 	/* Interactive: only problems reach stderr unless MYNA_LOG says more. */
 	if (getenv("MYNA_LOG") == NULL)

@@ -53,6 +53,8 @@ static const struct settings_entry settings_table[] = {
 	  NULL },
 	{ "error_reports", N_("Send error reports (nothing personal)"), SETTINGS_ONOFF, "off", 0,
 	  0, NULL, NULL, NULL },
+	{ "era", N_("Japanese dates with the era year (Reiwa)"), SETTINGS_ONOFF, "off", 0, 0,
+	  NULL, NULL, NULL },
 };
 
 #define SETTINGS_COUNT (sizeof settings_table / sizeof settings_table[0])

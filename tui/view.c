@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "amount.h"
 #include "date.h"
 #include "i18n.h"
 #include "keys.h"
@@ -924,6 +925,8 @@ view_answer_words(const struct wire_field *f, const struct wire_answer *a)
 	case WIRE_ANSWER_BOOL:
 		return xstrdup(a->boolean ? _("yes") : _("no"));
 	case WIRE_ANSWER_NUMBER:
+		if (f != NULL && f->type == WIRE_FIELD_NUMBER && f->unit == WIRE_UNIT_YEN)
+			return amount_yen(a->number);
 		return xasprintf("%lld", a->number);
 	case WIRE_ANSWER_STRING:
 		break;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "amount.h"
 #include "buf.h"
 #include "i18n.h"
 #include "mem.h"
@@ -565,6 +566,25 @@ wizard_delete_draft(struct store *st, long long id)
 	return store_meta_delete(st, key);
 }
 
+/* What an amount field accepts, in words. */
+static char *
+wizard_rule_yen(const struct wire_field *f)
+{
+	char *lo = amount_yen(f->min), *hi = amount_yen(f->max), *r;
+
+	if (f->has_min && f->has_max)
+		r = xasprintf(_("An amount in yen, from %s to %s."), lo, hi);
+	else if (f->has_min)
+		r = xasprintf(_("An amount in yen, %s or more."), lo);
+	else if (f->has_max)
+		r = xasprintf(_("An amount in yen, %s or less."), hi);
+	else
+		r = xstrdup(_("An amount in yen."));
+	free(lo);
+	free(hi);
+	return r;
+}
+
 /* What a field accepts, in words, or NULL. */
 static char *
 wizard_rule(const struct wire_field *f)
@@ -575,6 +595,8 @@ wizard_rule(const struct wire_field *f)
 					  (unsigned long)f->max_length),
 				 f->max_length);
 	case WIRE_FIELD_NUMBER:
+		if (f->unit == WIRE_UNIT_YEN)
+			return wizard_rule_yen(f);
 		if (f->has_min && f->has_max)
 			return xasprintf(_("A whole number from %lld to %lld."), f->min, f->max);
 		if (f->has_min)

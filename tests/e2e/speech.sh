@@ -51,6 +51,16 @@ like "the due date is read as a date with its weekday" "$line" \
 ok "no kanji reaches the synthesiser" no_match "$ja" "$KANJI"
 ok "no digit reaches the synthesiser" no_match "$ja" '[0-9０-９]'
 
+# With the era year on, the date is read with it.
+echo 'era = on' >>"$XDG_CONFIG_HOME/myna/config"
+: >"$ja"
+LANG=ja_JP.UTF-8 MYNA_SPEECH_TRANSCRIPT=$ja myna show deadline "$did" --speech >"$T/ja.out" 2>&1
+like "the era date is shown" "$(cat "$T/ja.out")" '令和12年12月1日（日）'
+like "and read as an era year" "$(norm "$(sed -n 2p "$ja")")" \
+	'^きげんれいわじゅうにねんじゅうにがつついたちにちようびあと'
+ok "still no kanji reaches the synthesiser" no_match "$ja" "$KANJI"
+sed -i '/^era = on$/d' "$XDG_CONFIG_HOME/myna/config"
+
 # Japanese: a demo deadline, whose due date comes from the server.
 json=$(myna list deadlines --json)
 cert='.[] | select(.title_ja == "マイナンバーカードの電子証明書の更新")'

@@ -365,6 +365,54 @@ static void test_human_en(void **state)
 	}
 }
 
+/* The era year: its boundaries, 元年, and where it is shown. */
+static void test_era(void **state)
+{
+	char out[32];
+	char *s;
+
+	(void)state;
+	assert_int_equal(date_era_year(2026, 12, 1, out, sizeof out), 0);
+	assert_string_equal(out, "令和8年");
+	assert_int_equal(date_era_year(2019, 5, 1, out, sizeof out), 0);
+	assert_string_equal(out, "令和元年");
+	assert_int_equal(date_era_year(2019, 4, 30, out, sizeof out), 0);
+	assert_string_equal(out, "平成31年");
+	assert_int_equal(date_era_year(2020, 1, 1, out, sizeof out), 0);
+	assert_string_equal(out, "令和2年");
+	assert_int_equal(date_era_year(1989, 1, 7, out, sizeof out), 0);
+	assert_string_equal(out, "昭和64年");
+	assert_int_equal(date_era_year(1989, 1, 8, out, sizeof out), 0);
+	assert_string_equal(out, "平成元年");
+	assert_int_equal(date_era_year(1926, 12, 25, out, sizeof out), 0);
+	assert_string_equal(out, "昭和元年");
+	assert_int_equal(date_era_year(1926, 12, 24, out, sizeof out), 0);
+	assert_string_equal(out, "大正15年");
+	assert_int_equal(date_era_year(1872, 12, 31, out, sizeof out), -1);
+
+	date_set_era(1);
+	i18n_init("ja");
+	s = date_human_day(parse_ok("2026-12-01T23:59:59+09:00"));
+	assert_string_equal(s, "令和8年12月1日（火）");
+	free(s);
+	s = date_human(parse_ok("2019-05-01T12:00:00+09:00"), parse_ok("2019-04-30T12:00:00+09:00"));
+	assert_string_equal(s, "令和元年5月1日（水）・明日");
+	free(s);
+	i18n_init("ja-easy");
+	s = date_human_day(parse_ok("2026-12-01T23:59:59+09:00"));
+	assert_string_equal(s, "2026年（令和8年）12月1日（火）");
+	free(s);
+	i18n_init("en");
+	s = date_human_day(parse_ok("2026-12-01T23:59:59+09:00"));
+	assert_string_equal(s, "Tue 1 Dec 2026");
+	free(s);
+	date_set_era(0);
+	i18n_init("ja");
+	s = date_human_day(parse_ok("2026-12-01T23:59:59+09:00"));
+	assert_string_equal(s, "2026年12月1日（火）");
+	free(s);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -387,6 +435,7 @@ int main(void)
 	        cmocka_unit_test(test_human_ja),
 	        cmocka_unit_test(test_human_easy),
 	        cmocka_unit_test(test_human_en),
+	        cmocka_unit_test(test_era),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

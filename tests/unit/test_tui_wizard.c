@@ -79,6 +79,11 @@ setup(void **state)
 		return -1;
 	free(path);
 	add_procedure(f->st, "p-form", FORM);
+	add_procedure(f->st, "p-yen",
+		      "{\"name\": {\"ja\": \"寄附\", \"en\": \"Donation\"}, \"agency\": {\"ja\": \"区\"},"
+		      " \"documents\": [], \"online\": true, \"fields\": [{\"name\": \"amount\","
+		      " \"type\": \"number\", \"label\": {\"ja\": \"金額\", \"en\": \"Amount\"},"
+		      " \"required\": true, \"min\": 1, \"max\": 100000000, \"unit\": \"yen\"}]}");
 	add_procedure(f->st, "p-offline",
 		      "{\"name\": {\"ja\": \"窓口\"}, \"agency\": {\"ja\": \"区\"}, \"documents\": [],"
 		      " \"online\": false, \"fields\": []}");
@@ -261,6 +266,37 @@ test_flow(void **state)
 	view_release(&v);
 }
 
+/* An amount in yen: the rule, the refusal and the review name yen, with
+ * separators, in the language in use; the answer stays a plain number. */
+static void
+test_yen(void **state)
+{
+	struct fixture *f = *state;
+	struct wizard w;
+	struct view v;
+	char *cause = NULL, *t;
+
+	view_init(&v);
+	assert_int_equal(wizard_open(&w, f->st, "p-yen", 0, NULL, NULL, &cause), 0);
+	wizard_view(&w, &v, 0);
+	assert_string_equal(v.items[0].label, "An amount in yen, from ¥1 to ¥100,000,000.");
+	assert_int_equal(wizard_answer(&w, f->st, "0", &cause), 1);
+	assert_string_equal(w.error, "Enter an amount from ¥1 to ¥100,000,000.");
+	assert_int_equal(wizard_answer(&w, f->st, "３０，０００", &cause), 0);
+	t = draft_fields(f->st, w.draft);
+	assert_string_equal(t, "{\"amount\":30000}");
+	free(t);
+	wizard_view(&w, &v, 0);
+	assert_int_equal(v.screen, VIEW_REVIEW);
+	assert_string_equal(v.items[0].status, "¥30,000");
+	i18n_init("ja");
+	wizard_view(&w, &v, 0);
+	assert_string_equal(v.items[0].status, "30,000円");
+	i18n_init("en");
+	wizard_release(&w);
+	view_release(&v);
+}
+
 /* A draft resumes at the question it was at, with the text being typed;
  * the server's refusal points at the field to fix. */
 static void
@@ -360,6 +396,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_yen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prefill_and_refusals, setup, teardown),
 	};
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "i18n.h"
 #include "mem.h"
 #include "text.h"
 #include "wire.h"
@@ -656,6 +657,53 @@ test_procedure_refused(void **state)
 	expect_bad_procedure("\"131016\"", "\"13101\"", "municipality");
 	expect_bad_procedure("\"documents\": [", "\"documents\": [7, ", "document");
 	expect_bad_procedure("\"label\": \"同意\", ", "", "label");
+	expect_bad_procedure("\"label\": \"日付\",", "\"label\": \"日付\", \"unit\": \"yen\",",
+			     "unit");
+	expect_bad_procedure("\"min\": 1, \"max\": 9", "\"min\": 1, \"max\": 9, \"unit\": 5", "unit");
+}
+
+/* A number field's unit: yen is kept through encoding and named in range
+ * messages; a unit this client does not know leaves a plain number. */
+static void
+test_procedure_unit(void **state)
+{
+	static const char *const units[] = {"\"yen\"", "\"furlong\""};
+	struct wire_procedure p, p2;
+	struct wire_answer a;
+	const char *code = NULL, *s;
+	char *json, *cause = NULL, *message = NULL;
+	const char *at = strstr(good_procedure, "\"max\": 9");
+	json_object *o, *v;
+	size_t i;
+
+	(void)state;
+	i18n_init("en");
+	for (i = 0; i < 2; i++) {
+		json = xasprintf("%.*s\"max\": 90000, \"unit\": %s%s",
+				 (int)(at - good_procedure), good_procedure, units[i],
+				 at + strlen("\"max\": 9"));
+		decode_procedure(json, &p);
+		free(json);
+		assert_int_equal(p.fields[2].unit, i == 0 ? WIRE_UNIT_YEN : WIRE_UNIT_NONE);
+		o = wire_procedure_encode(&p);
+		s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+		assert_true((strstr(s, "\"unit\":\"yen\"") != NULL) == (i == 0));
+		assert_int_equal(wire_procedure_from_json(o, p.id, &p2, &cause), 0);
+		assert_int_equal(p2.fields[2].unit, p.fields[2].unit);
+		wire_procedure_release(&p2);
+		json_object_put(o);
+
+		v = json_object_new_int64(120000);
+		memset(&a, 0, sizeof a);
+		assert_int_not_equal(wire_field_check(&p.fields[2], v, &a, &code, &message), 0);
+		assert_string_equal(code, "range");
+		assert_string_equal(message, i == 0 ? "Enter an amount from ¥1 to ¥90,000." :
+						      "Enter a number from 1 to 90000.");
+		free(message);
+		message = NULL;
+		json_object_put(v);
+		wire_procedure_release(&p);
+	}
 }
 
 /* Checks value (JSON text, NULL for none) against field i of the good
@@ -946,6 +994,7 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_procedure_decode),
 		cmocka_unit_test(test_procedure_refused),
+		cmocka_unit_test(test_procedure_unit),
 		cmocka_unit_test(test_field_check),
 		cmocka_unit_test(test_answers_check),
 		cmocka_unit_test(test_application_roundtrip),
