@@ -24,16 +24,32 @@
 int
 application_key_parse(const char *header, char *out)
 {
-	size_t len, i;
+	size_t len, i, o = 0;
 
 	if (header == NULL)
 		return -1;
 	len = strlen(header);
-	/* An RFC 8941 sf-string: the key is what is between the quotes. */
+	/* An RFC 8941 sf-string: the key is what is between the quotes,
+	 * spaces included, with \" and \\ standing for " and \. */
 	if (len >= 2 && header[0] == '"' && header[len - 1] == '"') {
-		header++;
-		len -= 2;
+		for (i = 1; i < len - 1; i++) {
+			char c = header[i];
+
+			if (c == '\\') {
+				if (i + 1 >= len - 1 || (header[i + 1] != '"' && header[i + 1] != '\\'))
+					return -1;
+				c = header[++i];
+			} else if (c < 0x20 || c > 0x7e || c == '"') {
+				return -1;
+			}
+			if (o == APPLICATION_KEY_MAX)
+				return -1;
+			out[o++] = c;
+		}
+		out[o] = '\0';
+		return o > 0 ? 0 : -1;
 	}
+	/* Bare, as many clients send it: visible characters only. */
 	if (len == 0 || len > APPLICATION_KEY_MAX)
 		return -1;
 	for (i = 0; i < len; i++)

@@ -15,7 +15,8 @@
 static void
 test_key(void **state)
 {
-	char out[APPLICATION_KEY_MAX + 1], longest[APPLICATION_KEY_MAX + 2];
+	char out[APPLICATION_KEY_MAX + 1], longest[APPLICATION_KEY_MAX + 2],
+		quoted[APPLICATION_KEY_MAX + 4];
 
 	(void)state;
 	assert_int_equal(application_key_parse("8e03978e-40d5-43e8-bc93-6894a57f9324", out), 0);
@@ -31,12 +32,34 @@ test_key(void **state)
 	assert_int_equal(application_key_parse("a\\b", out), -1);
 	assert_int_equal(application_key_parse("キー", out), -1);
 	assert_int_equal(application_key_parse("a\tb", out), -1);
+	/* Quoted, a space is part of the key, and \" and \\ are escapes. */
+	assert_int_equal(application_key_parse("\"a b\"", out), 0);
+	assert_string_equal(out, "a b");
+	assert_int_equal(application_key_parse("\"say \\\"hi\\\" \\\\ there\"", out), 0);
+	assert_string_equal(out, "say \"hi\" \\ there");
+	assert_int_equal(application_key_parse("\"a\\b\"", out), -1);
+	assert_int_equal(application_key_parse("\"a\\\"", out), -1);
+	assert_int_equal(application_key_parse("\"a\"b\"", out), -1);
+	assert_int_equal(application_key_parse("\"a\tb\"", out), -1);
+	assert_int_equal(application_key_parse("\" \"", out), 0);
+	assert_string_equal(out, " ");
 	memset(longest, 'k', APPLICATION_KEY_MAX);
 	longest[APPLICATION_KEY_MAX] = '\0';
 	assert_int_equal(application_key_parse(longest, out), 0);
 	longest[APPLICATION_KEY_MAX] = 'k';
 	longest[APPLICATION_KEY_MAX + 1] = '\0';
 	assert_int_equal(application_key_parse(longest, out), -1);
+	/* Quoted, the limit is on the key, not on the quotes. */
+	quoted[0] = '"';
+	memset(quoted + 1, 'k', APPLICATION_KEY_MAX);
+	quoted[APPLICATION_KEY_MAX + 1] = '"';
+	quoted[APPLICATION_KEY_MAX + 2] = '\0';
+	assert_int_equal(application_key_parse(quoted, out), 0);
+	assert_int_equal(strlen(out), APPLICATION_KEY_MAX);
+	quoted[APPLICATION_KEY_MAX + 1] = 'k';
+	quoted[APPLICATION_KEY_MAX + 2] = '"';
+	quoted[APPLICATION_KEY_MAX + 3] = '\0';
+	assert_int_equal(application_key_parse(quoted, out), -1);
 }
 
 static void
