@@ -705,11 +705,39 @@ http_size_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *v
 	return MHD_YES;
 }
 
+/* Finds a query parameter given twice: the names seen so far, and the
+ * first one repeated. */
+struct http_names {
+	const char *seen[HTTP_QUERY_MAX];
+	size_t	    n;
+	const char *twice;
+};
+
+static enum MHD_Result
+http_name_one(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	struct http_names *z = cls;
+	size_t i;
+
+	(void)kind;
+	(void)value;
+	for (i = 0; i < z->n; i++) {
+		if (strcmp(z->seen[i], key) == 0) {
+			z->twice = key;
+			return MHD_NO;
+		}
+	}
+	if (z->n < HTTP_QUERY_MAX)
+		z->seen[z->n++] = key;
+	return MHD_YES;
+}
+
 /* Checks the URL and header caps; fills resp and returns -1 beyond them. */
 static int
 http_check_sizes(struct MHD_Connection *conn, const char *url, struct http_resp *resp)
 {
 	struct http_sizes q = {0, 0}, hd = {0, 0};
+	struct http_names names = {{NULL}, 0, NULL};
 
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, http_size_one, &q);
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, http_size_one, &hd);
@@ -723,6 +751,14 @@ http_check_sizes(struct MHD_Connection *conn, const char *url, struct http_resp 
 		http_problem(resp, 431, "Request Header Fields Too Large",
 		             _("The request headers are limited to %d bytes and %d lines."),
 		             HTTP_HEADER_BYTES, HTTP_HEADER_COUNT);
+		return -1;
+	}
+	/* cursor=a&cursor=b has no one meaning: refused, not guessed at. */
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, http_name_one, &names);
+	if (names.twice != NULL) {
+		http_problem(resp, 400, "Bad Request",
+		             _("The query parameter \"%s\" is given more than once."),
+		             names.twice);
 		return -1;
 	}
 	return 0;

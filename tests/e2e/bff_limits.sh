@@ -32,6 +32,9 @@ x() { head -c "$1" /dev/zero | tr '\0' "${2:-x}"; }
 is "a URL over 2048 bytes: 414" "$(problem "$BFF_URL/healthz?pad=$(x 2040)")" 414
 is "a URL of 2000 bytes is fine" "$(problem "$BFF_URL/nowhere?pad=$(x 1980)")" 404
 is "17 query parameters: 414" "$(problem "$BFF_URL/healthz?$(for i in $(seq 17); do printf 'p%d=1&' "$i"; done)")" 414
+is "a query parameter given twice: 400" "$(problem "$BFF_URL/v1/sync?cursor=a&limit=5&cursor=b")" 400
+like "which says which one" "$(curl -sS "$BFF_URL/v1/sync?limit=1&limit=2" | jq -r .detail)" '"limit" is given more than once'
+is "16 different ones are fine" "$(problem "$BFF_URL/nowhere?$(for i in $(seq 16); do printf 'p%d=1&' "$i"; done)")" 404
 is "a header of 9 KB: 431" "$(problem -H "X-Pad: $(x 9000)" "$BFF_URL/healthz")" 431
 is "65 header lines: 431" "$(problem $(for i in $(seq 65); do printf -- '-H X-H%d:1 ' "$i"; done) "$BFF_URL/healthz")" 431
 # Beyond the library's own buffer (32 KiB) libmicrohttpd answers by itself.
