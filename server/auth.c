@@ -485,9 +485,13 @@ auth_token(struct http_req *req, struct http_resp *resp)
 		auth_token_device(req->bff, form_get(&f, "device_code"), resp);
 	else if (strcmp(grant, "refresh_token") == 0)
 		auth_token_refresh(req->bff, form_get(&f, "refresh_token"), resp);
-	else
-		auth_error(resp, 400, "unsupported_grant_type",
-		           _("Use grant_type " AUTH_GRANT_DEVICE " or refresh_token."));
+	else {
+		char *why = xasprintf(_("Use grant_type %s or %s."), AUTH_GRANT_DEVICE,
+		                      "refresh_token");
+
+		auth_error(resp, 400, "unsupported_grant_type", why);
+		free(why);
+	}
 out:
 	form_release(&f);
 }

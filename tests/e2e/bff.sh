@@ -91,6 +91,9 @@ is "a missing grant_type: invalid_request" \
 	"$(curl -sS --data 'device_code=x' "$BFF_URL/v1/token" | jq -r .error)" invalid_request
 is "an unknown grant_type: unsupported_grant_type" \
 	"$(curl -sS --data 'grant_type=password&username=a' "$BFF_URL/v1/token" | jq -r .error)" unsupported_grant_type
+is "which names the grant types to use" \
+	"$(curl -sS --data 'grant_type=password' "$BFF_URL/v1/token" | jq -r .error_description)" \
+	"Use grant_type urn:ietf:params:oauth:grant-type:device_code or refresh_token."
 is "a repeated parameter: invalid_request" \
 	"$(curl -sS --data "grant_type=$GRANT&device_code=a&device_code=b" "$BFF_URL/v1/token" | jq -r .error)" invalid_request
 
