@@ -17,6 +17,7 @@
 
 #include "config.h"
 #include "mem.h"
+#include "testdir.h"
 #include "session.h"
 #include "store.h"
 #include "../../daemon/outbox.h"
@@ -87,15 +88,6 @@ handler(void *arg, struct th_exchange *x)
 	th_reply(x, (unsigned int)strtoul(a, NULL, 10), "application/json", strchr(a, ' ') + 1);
 }
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* Fresh folders, a config naming the server, tokens, an empty script. */
 static void
 fresh(void)
@@ -110,11 +102,11 @@ fresh(void)
 
 	script_reset();
 	if (tmpdir != NULL) {
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		testdir_remove(tmpdir);
 		free(tmpdir);
 	}
-	tmpdir = xstrdup("/tmp/myna-outbox.XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
+	tmpdir = testdir_new("outbox");
+	assert_non_null(tmpdir);
 	for (size_t i = 0; i < 3; i++) {
 		path = xasprintf("%s/%s", tmpdir, dirs[i][1]);
 		setenv(dirs[i][0], path, 1);
@@ -399,7 +391,7 @@ group_teardown(void **state)
 	th_stop(srv);
 	script_reset();
 	if (tmpdir != NULL) {
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		testdir_remove(tmpdir);
 		free(tmpdir);
 	}
 	return 0;

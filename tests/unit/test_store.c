@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mem.h"
+#include "testdir.h"
 #include "store.h"
 
 struct fixture {
@@ -27,22 +28,12 @@ struct fixture {
 };
 
 static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
 
-	f->dir = xasprintf("%s/myna-store.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(f->dir) == NULL)
+	f->dir = testdir_new("store");
+	if (f->dir == NULL)
 		return -1;
 	/* The parent of the store does not exist yet: store_open makes it. */
 	f->path = xasprintf("%s/data/myna/myna.db", f->dir);
@@ -55,7 +46,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	testdir_remove(f->dir);
 	free(f->dir);
 	free(f->path);
 	free(f);

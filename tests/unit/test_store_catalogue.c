@@ -20,6 +20,7 @@
 #include "api.h"
 #include "buf.h"
 #include "mem.h"
+#include "testdir.h"
 #include "store.h"
 #include "sync.h"
 #include "wire.h"
@@ -31,23 +32,13 @@ struct fixture {
 };
 
 static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
 	char *cause = NULL;
 
-	f->dir = xasprintf("%s/myna-catalogue.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(f->dir) == NULL)
+	f->dir = testdir_new("catalogue");
+	if (f->dir == NULL)
 		return -1;
 	f->path = xasprintf("%s/myna.db", f->dir);
 	if (store_open(f->path, &f->st, &cause) < 0) {
@@ -64,7 +55,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	store_close(f->st);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	testdir_remove(f->dir);
 	free(f->dir);
 	free(f->path);
 	free(f);

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "date.h"
 #include "mem.h"
+#include "testdir.h"
 #include "session.h"
 #include "store.h"
 #include "sync.h"
@@ -146,15 +147,6 @@ handler(void *arg, struct th_exchange *x)
 		 "{\"title\": \"Test server\", \"detail\": \"no page scripted\"}");
 }
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 /* Each test: fresh folders, a config naming the server, the given tokens
  * (NULL: none), an empty feed. */
 static void
@@ -165,11 +157,11 @@ fresh(const char *access, const char *refresh)
 
 	feed_reset();
 	if (tmpdir != NULL) {
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		testdir_remove(tmpdir);
 		free(tmpdir);
 	}
-	tmpdir = xstrdup("/tmp/myna-sync.XXXXXX");
-	assert_non_null(mkdtemp(tmpdir));
+	tmpdir = testdir_new("sync");
+	assert_non_null(tmpdir);
 	dir = xasprintf("%s/config", tmpdir);
 	setenv("XDG_CONFIG_HOME", dir, 1);
 	free(dir);
@@ -912,7 +904,7 @@ group_teardown(void **state)
 	th_stop(srv);
 	feed_reset();
 	if (tmpdir != NULL) {
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		testdir_remove(tmpdir);
 		free(tmpdir);
 	}
 	return 0;

@@ -19,6 +19,7 @@
 #include "date.h"
 #include "i18n.h"
 #include "mem.h"
+#include "testdir.h"
 #include "store.h"
 #include "config.h"
 #include "wire.h"
@@ -33,15 +34,6 @@ struct fixture {
 	struct store *st;
 	struct app    a;
 };
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static void
 add_deadline(struct store *st, const char *id, const char *en, int days)
@@ -77,11 +69,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
 	char *cause = NULL, *d;
 
-	f->dir = xasprintf("%s/myna-app.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(f->dir) == NULL)
+	f->dir = testdir_new("app");
+	if (f->dir == NULL)
 		return -1;
 	/* No config and no credentials: not signed in. */
 	d = xasprintf("%s/config", f->dir);
@@ -115,7 +106,7 @@ teardown(void **state)
 
 	app_release(&f->a);
 	store_close(f->st);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	testdir_remove(f->dir);
 	free(f->dir);
 	free(f->path);
 	free(f);

@@ -17,16 +17,8 @@
 #include "config.h"
 #include "i18n.h"
 #include "mem.h"
+#include "testdir.h"
 #include "../../tui/settings.h"
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static void
 test_offsets(void **state)
@@ -63,14 +55,13 @@ change(struct config *c, const char *path, const char *key, const char *value, i
 static void
 test_change(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-	char *dir = xasprintf("%s/myna-settings.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	char *dir = testdir_new("settings");
 	char *path, *said, *cause = NULL;
 	struct config *c = config_new(), *back = config_new();
 	struct stat sb;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(dir);
 	path = xasprintf("%s/myna/config", dir);
 	assert_int_equal(config_set(c, "server", "http://127.0.0.1:1"), 0);
 
@@ -139,7 +130,7 @@ test_change(void **state)
 	config_free(back);
 	config_free(c);
 	free(path);
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	testdir_remove(dir);
 	free(dir);
 }
 

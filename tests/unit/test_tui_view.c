@@ -19,6 +19,7 @@
 #include "date.h"
 #include "i18n.h"
 #include "mem.h"
+#include "testdir.h"
 #include "store.h"
 #include "text.h"
 #include "wire.h"
@@ -32,15 +33,6 @@ struct fixture {
 	struct store *st;
 	time_t	      now;
 };
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 static void
 add_deadline(struct store *st, const char *id, const char *ja, const char *en, time_t due,
@@ -81,15 +73,14 @@ static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
 	char *path, *cause = NULL;
 	int changed = 0;
 
 	setenv("TZ", "Asia/Tokyo", 1);
 	tzset();
 	i18n_init("en");
-	f->dir = xasprintf("%s/myna-view.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(f->dir) == NULL)
+	f->dir = testdir_new("view");
+	if (f->dir == NULL)
 		return -1;
 	path = xasprintf("%s/myna.db", f->dir);
 	if (store_open(path, &f->st, &cause) < 0) {
@@ -120,7 +111,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	store_close(f->st);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	testdir_remove(f->dir);
 	free(f->dir);
 	free(f);
 	return 0;

@@ -17,6 +17,7 @@
 
 #include "i18n.h"
 #include "mem.h"
+#include "testdir.h"
 #include "store.h"
 #include "wire.h"
 #include "../../tui/wizard.h"
@@ -25,15 +26,6 @@ struct fixture {
 	char	     *dir;
 	struct store *st;
 };
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
 
 #define FORM                                                                                     \
 	"{\"name\": {\"ja\": \"届\", \"en\": \"The form\"}, \"agency\": {\"ja\": \"区\"},"      \
@@ -68,11 +60,10 @@ static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
-	const char *tmp = getenv("TMPDIR");
 	char *cause = NULL, *path;
 
-	f->dir = xasprintf("%s/myna-wizard.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (mkdtemp(f->dir) == NULL)
+	f->dir = testdir_new("wizard");
+	if (f->dir == NULL)
 		return -1;
 	path = xasprintf("%s/myna.db", f->dir);
 	if (store_open(path, &f->st, &cause) < 0)
@@ -97,7 +88,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	store_close(f->st);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	testdir_remove(f->dir);
 	free(f->dir);
 	free(f);
 	return 0;
