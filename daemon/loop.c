@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <sqlite3.h>
 
 #include "control.h"
 #include "date.h"
@@ -102,6 +104,8 @@ struct loop {
 	/* open_command processes to reap. */
 	pid_t		     children[LOOP_CHILDREN_MAX];
 	size_t		     nchildren;
+
+	int		     trim;		/* memory to give back before sleeping */
 };
 
 static void loop_action(void *ctx, const char *id, enum notify_action action);
@@ -353,6 +357,11 @@ loop_language(const struct loop *l)
 int
 loop_open_store(struct loop *l, char **cause)
 {
+	/* SQLite's page cache would grow to 2 MiB (its default cache_size)
+	 * and stay, while the daemon reads a few rows a minute: past this
+	 * soft limit it reuses its pages instead (the operating system keeps
+	 * the file's pages cached all the same). */
+	sqlite3_soft_heap_limit64(LOOP_SQLITE_HEAP);
 	free(l->store_path);
 	l->store_path = paths_store_file();
 	if (l->store_path == NULL) {
@@ -638,6 +647,7 @@ loop_sync_step(struct loop *l)
 	free(flush_cause);
 	loop_log_traffic(&se);
 	session_release(&se);
+	l->trim = 1;
 }
 
 /* Starts the long-poll: one request that waits at the server for the next
@@ -690,10 +700,12 @@ loop_lp_done(struct loop *l, int rc, char *cause)
 		return;
 	}
 	if (took == SYNC_TAKE_DONE) {
-		if (res.changes > 0)
+		if (res.changes > 0) {
 			loop_log_synced(&res);
-		else
+			l->trim = 1;
+		} else {
 			log_debug("long-poll: nothing new");
+		}
 		/* A server that answers "nothing new" at once does not hold
 		 * requests: polling it so would be a busy loop. */
 		if (res.changes == 0 && loop_now() - l->lp_started < LOOP_LONG_POLL_WAIT / 2) {
@@ -770,6 +782,7 @@ loop_remind_end(struct loop *l)
 	xfree(&l->batch_error);
 	l->batch_sent = 0;
 	l->batch_active = 0;
+	l->trim = 1;
 }
 
 /* What the notification helper answers (deliver_fn). */
@@ -1214,6 +1227,28 @@ loop_request(void *ctx, const char *request, json_object **answer)
 	return LISTENER_NOW;
 }
 
+/* Gives the memory freed after a sync or a batch back to the system
+ * before the daemon sleeps: feed pages and the deadlines of a pass are
+ * parsed into many small blocks, and the free ones left between those
+ * still in use would otherwise stay in the daemon's heap while it idles. */
+static void
+loop_trim(struct loop *l)
+{
+	struct mallinfo2 before, after;
+
+	if (!l->trim)
+		return;
+	l->trim = 0;
+	before = mallinfo2();
+	malloc_trim(0);
+	after = mallinfo2();
+	log_debug("memory: heap %zu KiB (%zu KiB in use), %zu KiB given back; SQLite %lld KiB",
+		  (after.arena + after.hblkhd) / 1024, after.uordblks / 1024,
+		  before.arena + before.hblkhd > after.arena + after.hblkhd
+		  ? (before.arena + before.hblkhd - after.arena - after.hblkhd) / 1024 : 0,
+		  (long long)sqlite3_memory_used() / 1024);
+}
+
 /* Sleeps until wake (wall-clock time), a signal, a request on the control
  * socket, the end of the long-poll, or word from a notification helper,
  * and handles what came.  Returns 0, or -1 with *cause when the system
@@ -1380,6 +1415,7 @@ loop_run(struct loop *l, char **cause)
 				  date_format(wake, at, sizeof at));
 		else
 			log_debug("next wake-up at %s", date_format(wake, at, sizeof at));
+		loop_trim(l);
 		if (loop_wait(l, wake, cause) != 0)
 			goto out;
 	}

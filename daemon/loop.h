@@ -38,6 +38,7 @@
 #define LOOP_SNOOZE_ACTION	   (24 * 3600)	/* "Snooze 1 day" */
 #define LOOP_OPEN_COMMAND_DEFAULT  "x-terminal-emulator -e myna"
 #define LOOP_ARGS_MAX		   16		/* words of open_command */
+#define LOOP_SQLITE_HEAP	   (256 * 1024)	/* bytes SQLite keeps, softly */
 
 /* The settings mynad takes from the config file. */
 struct loop_settings {
