@@ -1,5 +1,6 @@
 # myna: one build for everything.  See README.md.
-#   make            build bin/myna, bin/mynad, bin/myna-bff
+#   make            build bin/myna, bin/mynad, bin/myna-bff and mynad's
+#                   notification helper bin/myna-notify
 #   make deps       install missing Debian packages and locales
 #   make check      deps, build, every test (SANITIZE=1 for ASan + UBSan)
 #   make demo       deps, build, a local BFF with the demo data, sign-in, sync, the TUI
@@ -8,6 +9,7 @@
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/lib/myna
 LOCALEDIR ?= $(PREFIX)/share/locale
 MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
@@ -26,7 +28,7 @@ CFLAGS  ?=
 LDFLAGS ?=
 ALL_CFLAGS  = -std=c17 -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -D_GNU_SOURCE \
               -Ishared $(OPT) -MMD -MP \
-              -DMYNA_LOCALEDIR='"$(LOCALEDIR)"' \
+              -DMYNA_LOCALEDIR='"$(LOCALEDIR)"' -DMYNA_LIBEXECDIR='"$(LIBEXECDIR)"' \
               $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 ALL_LDFLAGS = $(OPT) -Wl,--as-needed $(LDFLAGS)
 LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lmecab -lm
@@ -53,8 +55,10 @@ FUZZ_BINS := $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_NAMES))
 MO_FILES  := $(patsubst i18n/%.po,$(B)/locale/%/LC_MESSAGES/myna.mo,$(wildcard i18n/*.po))
 
 PROGRAMS := bin/myna bin/mynad bin/myna-bff
+# Started by mynad, not by people: installed into LIBEXECDIR.
+HELPERS  := bin/myna-notify
 
-all: $(PROGRAMS) $(MO_FILES)
+all: $(PROGRAMS) $(HELPERS) $(MO_FILES)
 
 # Rebuild everything when the flags change (SANITIZE=1 and back).
 $(B)/flags: FORCE
@@ -78,7 +82,8 @@ $(B)/%.a:
 bin/myna-bff: $(B)/server/main.o $(LIBSERVER) $(LIBMYNA)
 bin/mynad: $(B)/daemon/main.o $(LIBDAEMON) $(LIBMYNA)
 bin/myna: $(B)/tui/main.o $(LIBTUI) $(LIBMYNA)
-$(PROGRAMS):
+bin/myna-notify: $(B)/notify/main.o $(LIBMYNA)
+$(PROGRAMS) $(HELPERS):
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -104,7 +109,7 @@ $(B)/locale/%/LC_MESSAGES/myna.mo: i18n/%.po
 	@mkdir -p $(dir $@)
 	msgfmt --check -o $@ $<
 
-i18n/myna.pot: $(wildcard shared/*.c daemon/*.c tui/*.c server/*.c)
+i18n/myna.pot: $(wildcard shared/*.c daemon/*.c notify/*.c tui/*.c server/*.c)
 	xgettext --from-code=UTF-8 -k_ -kN_ --package-name=myna -o $@ $^
 
 deps:
@@ -131,6 +136,8 @@ bench: deps
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(HELPERS) $(DESTDIR)$(LIBEXECDIR)/
 	for mo in $(MO_FILES); do \
 	  lang=$${mo#$(B)/locale/}; lang=$${lang%%/*}; \
 	  install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \

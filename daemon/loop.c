@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -19,11 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <glib.h>
 #include <json-c/json.h>
+#include <sqlite3.h>
 
 #include "control.h"
 #include "date.h"
+#include "deliver.h"
 #include "i18n.h"
 #include "listener.h"
 #include "log.h"
@@ -35,7 +37,6 @@
 #include "service.h"
 #include "session.h"
 #include "store.h"
-#include "speech.h"
 #include "sync.h"
 
 extern char **environ;
@@ -82,8 +83,16 @@ struct loop {
 	char		    *outbox_failure;	/* to log a repeated failure once */
 
 	/* Reminders. */
+	int		     once;		/* mynad --once */
 	time_t		     next_reminder;
-	struct speech	    *speech;		/* opened on first use (speech = on) */
+	struct deliver	    *dv;		/* the notification helpers */
+	struct reminder_batch batch;		/* in the helper's hands */
+	int		     batch_active;
+	size_t		     batch_sent;
+	char		    *batch_error;	/* why the rest was not delivered */
+	char		    *batch_store_error;	/* a reminder could not be recorded */
+	int		     remind_held;	/* after a failure: wait for the next */
+	time_t		     remind_retry_at;	/* sync, or this reminder time (0: none) */
 	char		    *last_delivery_error;	/* to log it once */
 	size_t		     last_off_pending;	/* likewise, notifications = off */
 	size_t		     last_quiet;	/* likewise, quiet hours */
@@ -96,10 +105,10 @@ struct loop {
 	pid_t		     children[LOOP_CHILDREN_MAX];
 	size_t		     nchildren;
 
-	/* GLib's main context, folded into our poll. */
-	GPollFD		    *gfds;
-	int		     ngfds;
+	int		     trim;		/* memory to give back before sleeping */
 };
+
+static void loop_action(void *ctx, const char *id, enum notify_action action);
 
 /* Keeps the first warning; later ones are dropped. */
 static void
@@ -284,6 +293,7 @@ loop_new(struct loop **out, char **cause)
 	free(warning);
 	l->config_path = paths_config_file();
 	api_response_init(&l->lp_r);
+	l->dv = deliver_new();
 	*out = l;
 	return loop_load_config(l, cause);
 }
@@ -316,6 +326,8 @@ loop_free(struct loop *l)
 		return;
 	loop_lp_close(l);
 	api_response_release(&l->lp_r);
+	deliver_free(l->dv);
+	reminder_batch_release(&l->batch);
 	listener_free(l->listener);
 	store_close(l->store);
 	config_free(l->config);
@@ -331,8 +343,8 @@ loop_free(struct loop *l)
 	free(l->sign_in_problem);
 	free(l->outbox_failure);
 	free(l->last_delivery_error);
-	g_free(l->gfds);
-	speech_close(l->speech);
+	free(l->batch_error);
+	free(l->batch_store_error);
 	free(l);
 }
 
@@ -351,6 +363,11 @@ loop_apply_language(const struct loop *l)
 int
 loop_open_store(struct loop *l, char **cause)
 {
+	/* SQLite's page cache would grow to 2 MiB (its default cache_size)
+	 * and stay, while the daemon reads a few rows a minute: past this
+	 * soft limit it reuses its pages instead (the operating system keeps
+	 * the file's pages cached all the same). */
+	sqlite3_soft_heap_limit64(LOOP_SQLITE_HEAP);
 	free(l->store_path);
 	l->store_path = paths_store_file();
 	if (l->store_path == NULL) {
@@ -596,6 +613,7 @@ loop_sync_step(struct loop *l)
 
 	loop_lp_close(l);
 	l->sync_now = 0;
+	l->remind_held = 0;	/* a sync is the next chance of held reminders */
 	memset(&res, 0, sizeof res);
 	res.retry_after = -1;
 	opened = loop_session(l, &se, &cause) == 0;
@@ -635,6 +653,7 @@ loop_sync_step(struct loop *l)
 	free(flush_cause);
 	loop_log_traffic(&se);
 	session_release(&se);
+	l->trim = 1;
 }
 
 /* Starts the long-poll: one request that waits at the server for the next
@@ -670,6 +689,7 @@ loop_lp_done(struct loop *l, int rc, char *cause)
 	long status = l->lp_r.status;
 	int took;
 
+	l->remind_held = 0;	/* as after any sync */
 	memset(&res, 0, sizeof res);
 	if (rc < 0) {
 		/* No answer: the network or the server went away. */
@@ -686,10 +706,12 @@ loop_lp_done(struct loop *l, int rc, char *cause)
 		return;
 	}
 	if (took == SYNC_TAKE_DONE) {
-		if (res.changes > 0)
+		if (res.changes > 0) {
 			loop_log_synced(&res);
-		else
+			l->trim = 1;
+		} else {
 			log_debug("long-poll: nothing new");
+		}
 		/* A server that answers "nothing new" at once does not hold
 		 * requests: polling it so would be a busy loop. */
 		if (res.changes == 0 && loop_now() - l->lp_started < LOOP_LONG_POLL_WAIT / 2) {
@@ -721,70 +743,114 @@ loop_lp_done(struct loop *l, int rc, char *cause)
 	loop_lp_end(l);
 }
 
-/* Says a reminder of d at now: "Reminder: TITLE, due DATE".  Returns 0
- * when the speech module took it. */
-static int
-loop_say(struct loop *l, const struct store_deadline *d, time_t now)
+/* The end of a batch: logs what was sent and why the rest was not, and
+ * holds the rest back until the next chance (the next sync, or the next
+ * reminder time).  A machine with no notification server would otherwise
+ * log the same line at every pass: it is logged again only when it
+ * changes. */
+static void
+loop_remind_end(struct loop *l)
 {
-	struct speech_settings st;
-	char *when, *text;
-	int rc;
+	size_t pending = l->batch.nshow - l->batch_sent;
+	const char *error;
+	enum log_level level;
+	char *why = NULL;
 
-	if (l->speech == NULL) {
-		speech_settings_init(&st);
-		speech_settings_load(&st, l->config);
-		st.enabled = 1;
-		l->speech = speech_open(i18n_lang(), &st);
-		log_debug("speech: %s", speech_backend(l->speech));
+	if (l->batch_sent > 0)
+		log_info(ngettext("sent %zu reminder", "sent %zu reminders", l->batch_sent),
+			 l->batch_sent);
+	if (pending > 0) {
+		error = l->batch_error != NULL ? l->batch_error : _("the notification was not shown");
+		level = l->last_delivery_error != NULL &&
+			strcmp(l->last_delivery_error, error) == 0 ? LOG_DEBUG : LOG_WARN;
+		log_msg(level, ngettext("cannot show notifications (%s); %zu reminder is kept "
+					"for the next try",
+					"cannot show notifications (%s); %zu reminders are kept "
+					"for the next try", pending),
+			error, pending);
+		free(l->last_delivery_error);
+		l->last_delivery_error = xstrdup(error);
+		l->remind_held = 1;
+		if (reminder_next_in_store(l->store, &l->settings.reminders, loop_now(),
+					   &l->remind_retry_at, &why) != 0) {
+			log_error("%s", why);
+			free(why);
+			l->remind_retry_at = 0;
+		}
+	} else if (l->batch_sent > 0) {
+		xfree(&l->last_delivery_error);
 	}
-	when = date_human(d->due, now);
-	text = xasprintf(_("Reminder: %s, due %s"), notify_summary(d), when);
-	rc = speech_say(l->speech, text, SPEECH_ANNOUNCE);
-	free(when);
-	free(text);
-	return rc;
+	if (l->batch_store_error != NULL && !l->once) {
+		log_error("%s", l->batch_store_error);
+		xfree(&l->batch_store_error);
+	}
+	reminder_batch_release(&l->batch);
+	xfree(&l->batch_error);
+	l->batch_sent = 0;
+	l->batch_active = 0;
+	l->trim = 1;
 }
 
-/* Delivers a reminder (reminder_deliver_fn): a desktop notification when
- * notifications are on, a spoken announcement when speech is on.  It
- * counts as delivered when either reached the resident. */
-static int
-loop_deliver(void *ctx, const struct store_deadline *d, time_t now, char **cause)
+/* What the notification helper answers (deliver_fn). */
+static void
+loop_delivered(void *ctx, const struct deliver_event *ev)
 {
 	struct loop *l = ctx;
-	char *why = NULL;
-	int shown = -1, said = -1;
+	long i;
 
-	if (l->settings.notifications)
-		shown = notify_deadline(NULL, d, now, &why);
-	if (l->settings.speech)
-		said = loop_say(l, d, now);
-	if (shown == 0 || said == 0) {
-		if (shown != 0 && why != NULL)
-			log_debug("spoken, not shown: %s", why);
-		free(why);
-		return 0;
+	switch (ev->kind) {
+	case DELIVER_SHOWN:
+		i = l->batch_active ? reminder_batch_find(&l->batch, ev->id) : -1;
+		if (i < 0)
+			break;
+		if (ev->reason != NULL)
+			log_debug("spoken, not shown: %s", ev->reason);
+		/* It reached the resident: counted as sent even when the
+		 * record fails (the store says why). */
+		l->batch_sent++;
+		if (reminder_mark(l->store, &l->batch, (size_t)i, loop_now()) != 0 &&
+		    l->batch_store_error == NULL)
+			l->batch_store_error = xasprintf(_("cannot read or record reminders in "
+							   "the local store: %s"),
+							 store_error(l->store));
+		break;
+	case DELIVER_FAILED:
+		if (l->batch_error == NULL)
+			l->batch_error = xstrdup(ev->reason);
+		break;
+	case DELIVER_ACTION:
+		loop_action(l, ev->id, ev->action);
+		break;
+	case DELIVER_END:
+		if (l->batch_active)
+			loop_remind_end(l);
+		break;
 	}
-	*cause = why != NULL ? why : xstrdup(_("speech is not available"));
-	return -1;
 }
 
-/* One reminder pass at now; logs what it did.  A machine with no
- * notification server, or with notifications off, would otherwise log the
- * same line at every pass: it is logged again only when it changes.
- * Returns 0, or -1 with *cause when the store failed. */
+/* One reminder pass at now: what is due goes to a notification helper
+ * (and, with --once, the pass waits for it).  Returns 0, or -1 with
+ * *cause when the store failed. */
 static int
 loop_remind(struct loop *l, time_t now, char **cause)
 {
 	struct reminder_stats st;
-	enum log_level level;
-	int rv;
+	struct deliver_reminder *rs;
+	struct deliver_request rq;
+	int on = l->settings.notifications || l->settings.speech, rv;
+	char *why = NULL;
+	size_t i, n;
 
-	rv = reminder_run(l->store, &l->settings.reminders, now,
-			  l->settings.notifications || l->settings.speech ? loop_deliver : NULL, l,
-			  &st, cause);
-	if (st.sent > 0)
-		log_info(ngettext("sent %zu reminder", "sent %zu reminders", st.sent), st.sent);
+	/* One batch at a time: the reminders in a helper's hands are not
+	 * due again. */
+	if (l->batch_active)
+		return 0;
+	if (l->remind_held) {
+		if (l->remind_retry_at == 0 || now < l->remind_retry_at)
+			return 0;
+		l->remind_held = 0;
+	}
+	rv = reminder_collect(l->store, &l->settings.reminders, now, on, &l->batch, &st, cause);
 	if (st.quiet != l->last_quiet && st.quiet > 0) {
 		char at[64];
 
@@ -794,7 +860,7 @@ loop_remind(struct loop *l, time_t now, char **cause)
 			 st.quiet, at);
 	}
 	l->last_quiet = st.quiet;
-	if (!l->settings.notifications && !l->settings.speech) {
+	if (!on) {
 		if (st.pending > 0)
 			log_msg(st.pending == l->last_off_pending ? LOG_DEBUG : LOG_INFO,
 				ngettext("notifications are off; %zu reminder not shown",
@@ -802,24 +868,59 @@ loop_remind(struct loop *l, time_t now, char **cause)
 					 st.pending),
 				st.pending);
 		l->last_off_pending = st.pending;
-	} else if (st.delivery_error != NULL) {
-		level = l->last_delivery_error != NULL &&
-			strcmp(l->last_delivery_error, st.delivery_error) == 0 ? LOG_DEBUG : LOG_WARN;
-		log_msg(level, ngettext("cannot show notifications (%s); %zu reminder is kept "
-					"for the next try",
-					"cannot show notifications (%s); %zu reminders are kept "
-					"for the next try", st.pending),
-			st.delivery_error, st.pending);
-		free(l->last_delivery_error);
-		l->last_delivery_error = st.delivery_error;
-		st.delivery_error = NULL;
-	} else if (st.sent > 0) {
-		xfree(&l->last_delivery_error);
 	}
-	if (st.sent == 0 && st.pending == 0 && st.quiet == 0)
-		log_debug("no reminder due");
+	if (rv != 0 || l->batch.nshow == 0) {
+		if (rv == 0 && st.pending == 0 && st.quiet == 0)
+			log_debug("no reminder due");
+		reminder_batch_release(&l->batch);
+		reminder_stats_release(&st);
+		return rv;
+	}
 	reminder_stats_release(&st);
-	return rv;
+
+	n = l->batch.nshow;
+	rs = xcalloc(n, sizeof *rs);
+	for (i = 0; i < n; i++) {
+		const struct store_deadline *d = &l->batch.v[l->batch.show[i].k];
+
+		rs[i] = (struct deliver_reminder){
+			.id = d->d.id,
+			.summary = notify_summary(d),
+			.body = notify_body(d, now),
+			.urgency = notify_urgency(d->due, now),
+			.speech = notify_speech(d, now),
+		};
+	}
+	rq = (struct deliver_request){
+		.language = loop_language(l),
+		.lang = i18n_lang(),
+		.notifications = l->settings.notifications,
+		.speech = l->settings.speech,
+		/* --once does not stay for the resident's answer. */
+		.actions = !l->once && l->settings.notifications,
+		.config = l->config,
+		.reminders = rs,
+		.n = n,
+	};
+	l->batch_active = 1;
+	if (deliver_start(l->dv, &rq, &why) != 0) {
+		l->batch_error = why;
+		loop_remind_end(l);
+	} else if (l->once) {
+		/* What was said is said to the end before --once exits. */
+		deliver_wait(l->dv, loop_delivered, l);
+	}
+	for (i = 0; i < n; i++) {
+		free((char *)rs[i].body);
+		free((char *)rs[i].speech);
+	}
+	free(rs);
+	if (l->batch_store_error != NULL) {
+		*cause = l->batch_store_error;
+		l->batch_store_error = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -850,11 +951,9 @@ loop_once(struct loop *l, char **cause)
 	session_release(&se);
 	/* Reminders come from the local store: they must not wait for the
 	 * network. */
+	l->once = 1;
 	if (loop_remind(l, loop_now(), &remind_cause) != 0)
 		rv = -1;
-	/* What was said is said to the end before --once exits. */
-	if (l->speech != NULL)
-		speech_wait(l->speech);
 	if (rv != 0) {
 		/* The first cause is the answer; the others are logged. */
 		char **first = sync_cause ? &sync_cause : flush_cause ? &flush_cause : &remind_cause;
@@ -959,18 +1058,12 @@ loop_reload(struct loop *l)
 	if (l->next_sync > loop_now() + l->settings.sync_interval)
 		l->next_sync = loop_now() + loop_sync_delay(l->settings.sync_interval,
 							   loop_random());
-	/* long_poll may have been turned on or off; the voice settings may
-	 * have changed. */
+	/* long_poll may have been turned on or off; notifications or speech
+	 * too, which is a next chance for the reminders held back.  (The
+	 * voice settings go with each batch to the notification helper.) */
 	if (!l->settings.long_poll)
 		loop_lp_close(l);
-	if (l->speech != NULL) {
-		struct speech_settings st;
-
-		speech_settings_init(&st);
-		speech_settings_load(&st, l->config);
-		st.enabled = 1;
-		speech_set(l->speech, &st);
-	}
+	l->remind_held = 0;
 	service_notify("READY=1", &ignored);
 	free(ignored);
 }
@@ -1000,6 +1093,7 @@ loop_read_signals(struct loop *l)
 			loop_reload(l);
 		} else if (si.ssi_signo == SIGCHLD) {
 			loop_reap(l);
+			deliver_reap(l->dv, loop_delivered, l);
 		} else if (!l->stop) {
 			log_info(_("stopping on %s"), strsignal((int)si.ssi_signo));
 			l->stop = 1;
@@ -1141,19 +1235,41 @@ loop_request(void *ctx, const char *request, json_object **answer)
 	return LISTENER_NOW;
 }
 
+/* Gives the memory freed after a sync or a batch back to the system
+ * before the daemon sleeps: feed pages and the deadlines of a pass are
+ * parsed into many small blocks, and the free ones left between those
+ * still in use would otherwise stay in the daemon's heap while it idles. */
+static void
+loop_trim(struct loop *l)
+{
+	struct mallinfo2 before, after;
+
+	if (!l->trim)
+		return;
+	l->trim = 0;
+	before = mallinfo2();
+	malloc_trim(0);
+	after = mallinfo2();
+	log_debug("memory: heap %zu KiB (%zu KiB in use), %zu KiB given back; SQLite %lld KiB",
+		  (after.arena + after.hblkhd) / 1024, after.uordblks / 1024,
+		  before.arena + before.hblkhd > after.arena + after.hblkhd
+		  ? (before.arena + before.hblkhd - after.arena - after.hblkhd) / 1024 : 0,
+		  (long long)sqlite3_memory_used() / 1024);
+}
+
 /* Sleeps until wake (wall-clock time), a signal, a request on the control
- * socket, the end of the long-poll, or a GLib event, and handles what
- * came.  Returns 0, or -1 with *cause when the system calls fail. */
+ * socket, the end of the long-poll, or word from a notification helper,
+ * and handles what came.  Returns 0, or -1 with *cause when the system
+ * calls fail. */
 static int
 loop_wait(struct loop *l, time_t wake, char **cause)
 {
 	struct itimerspec its = { .it_value = { .tv_sec = wake, .tv_nsec = 0 } };
-	struct pollfd *fds = NULL;
-	GMainContext *gctx = g_main_context_default();
-	size_t nfds, nlisten, napi = 0, i;
+	struct pollfd fds[LOOP_POLL_FIXED + LISTENER_FDS + API_ASYNC_FDS + DELIVER_FDS];
+	size_t nfds, nlisten, napi = 0, ndeliver;
 	uint64_t expirations;
 	long long left;
-	int timeout = -1, gtimeout = -1, gmax = 0, gn, n, rc = -1, step;
+	int timeout = -1, n, step;
 	char *why = NULL;
 
 	if (timerfd_settime(l->timer_fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &its,
@@ -1161,14 +1277,6 @@ loop_wait(struct loop *l, time_t wake, char **cause)
 		*cause = xasprintf(_("cannot set the timer: %s"), strerror(errno));
 		return -1;
 	}
-	/* GLib's part: which of its descriptors to watch, and when it wants
-	 * to run again (its own timeouts; none while idle). */
-	g_main_context_prepare(gctx, &gmax);
-	while ((gn = g_main_context_query(gctx, gmax, &gtimeout, l->gfds, l->ngfds)) > l->ngfds) {
-		l->gfds = g_renew(GPollFD, l->gfds, gn);
-		l->ngfds = gn;
-	}
-	fds = xcalloc(LOOP_POLL_FIXED + LISTENER_FDS + API_ASYNC_FDS + (size_t)gn, sizeof *fds);
 	fds[0] = (struct pollfd){ .fd = l->signal_fd, .events = POLLIN };
 	fds[1] = (struct pollfd){ .fd = l->timer_fd, .events = POLLIN };
 	nfds = LOOP_POLL_FIXED;
@@ -1178,11 +1286,10 @@ loop_wait(struct loop *l, time_t wake, char **cause)
 		napi = api_async_fds(l->lp_se.api, fds + nfds, API_ASYNC_FDS, &timeout);
 		nfds += napi;
 	}
-	for (i = 0; i < (size_t)gn; i++)
-		fds[nfds + i] = (struct pollfd){ .fd = l->gfds[i].fd,
-						 .events = (short)l->gfds[i].events };
-	if (gtimeout >= 0 && (timeout < 0 || gtimeout < timeout))
-		timeout = gtimeout;
+	/* The notification helpers: their answers, their exits, and their
+	 * bounds (only while one runs). */
+	ndeliver = deliver_fds(l->dv, fds + nfds, DELIVER_FDS, &timeout);
+	nfds += ndeliver;
 	if (l->watchdog_ms > 0) {
 		left = l->watchdog_at - loop_mono_ms();
 		left = left < 0 ? 0 : left > INT_MAX ? INT_MAX : left;
@@ -1190,12 +1297,11 @@ loop_wait(struct loop *l, time_t wake, char **cause)
 			timeout = (int)left;
 	}
 	do
-		n = poll(fds, nfds + (size_t)gn, timeout);
+		n = poll(fds, nfds, timeout);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		*cause = xasprintf(_("cannot wait: %s"), strerror(errno));
-		g_main_context_check(gctx, gmax, l->gfds, 0);
-		goto out;
+		return -1;
 	}
 	/* ECANCELED: the clock was set; the caller works the schedule out
 	 * again either way. */
@@ -1208,14 +1314,8 @@ loop_wait(struct loop *l, time_t wake, char **cause)
 			loop_lp_done(l, step, why);
 		why = NULL;
 	}
-	for (i = 0; i < (size_t)gn; i++)
-		l->gfds[i].revents = (gushort)fds[nfds + i].revents;
-	if (g_main_context_check(gctx, gmax, l->gfds, gn))
-		g_main_context_dispatch(gctx);
-	rc = 0;
-out:
-	free(fds);
-	return rc;
+	deliver_step(l->dv, fds + nfds - ndeliver, ndeliver, loop_delivered, l);
+	return 0;
 }
 
 /* Reads $WATCHDOG_USEC (and $WATCHDOG_PID, when set, must be ours). */
@@ -1249,8 +1349,6 @@ loop_run(struct loop *l, char **cause)
 	if (loop_lock(l, cause) != 0 || loop_signals(l, cause) != 0 ||
 	    listener_open(&l->listener, cause) != 0)
 		goto out;
-	g_main_context_acquire(g_main_context_default());
-	notify_set_actions(loop_action, l);
 	loop_watchdog_setup(l);
 	log_info(_("started; syncing every %ld minutes"), l->settings.sync_interval / 60);
 	if (service_notify("READY=1", &why) != 0) {
@@ -1325,12 +1423,12 @@ loop_run(struct loop *l, char **cause)
 				  date_format(wake, at, sizeof at));
 		else
 			log_debug("next wake-up at %s", date_format(wake, at, sizeof at));
+		loop_trim(l);
 		if (loop_wait(l, wake, cause) != 0)
 			goto out;
 	}
 	rv = 0;
 out:
-	notify_set_actions(NULL, NULL);
 	service_notify("STOPPING=1", &ignored);
 	free(ignored);
 	return rv;

@@ -6,8 +6,9 @@
  * The loop never polls on a period: it computes the next moment something
  * is due (the next sync, a retry of the outbox, or the next reminder) and
  * sleeps in one poll() on a signalfd, a timerfd armed at that wall-clock
- * time, the control socket, the long-poll's connection and GLib's main
- * context (for notification actions).  The timer is absolute on
+ * time, the control socket, the long-poll's connection and the pipes of
+ * the notification helpers (deliver.h), which show the reminders and pass
+ * on the actions the resident picks.  The timer is absolute on
  * CLOCK_REALTIME, so a reminder fires on time after a suspend, and it is
  * cancelled when the clock is set, so the schedule is then worked out again.
  * When the server offers long-polling (GET /v1/sync with wait=), the daemon
@@ -37,6 +38,7 @@
 #define LOOP_SNOOZE_ACTION	   (24 * 3600)	/* "Snooze 1 day" */
 #define LOOP_OPEN_COMMAND_DEFAULT  "x-terminal-emulator -e myna"
 #define LOOP_ARGS_MAX		   16		/* words of open_command */
+#define LOOP_SQLITE_HEAP	   (256 * 1024)	/* bytes SQLite keeps, softly */
 
 /* The settings mynad takes from the config file. */
 struct loop_settings {
@@ -84,10 +86,11 @@ void loop_apply_language(const struct loop *l);
 int loop_open_store(struct loop *l, char **cause);
 
 /* One outbox flush, one sync, then one reminder pass over the local store
- * (which runs even when the rest failed).  Returns 0, or -1 with *cause
- * when the flush stopped on a failure, the sync failed, or the pass
- * failed.  A notification that could not be shown is not a failure: it is
- * logged and the reminder stays pending. */
+ * (which runs even when the rest failed), waiting for the notification
+ * helper to finish.  Returns 0, or -1 with *cause when the flush stopped
+ * on a failure, the sync failed, or the pass failed.  A notification that
+ * could not be shown is not a failure: it is logged and the reminder stays
+ * pending. */
 int loop_once(struct loop *l, char **cause);
 
 /* Takes the single-instance lock, then syncs and reminds until SIGTERM or

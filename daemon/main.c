@@ -13,7 +13,6 @@
 #include "i18n.h"
 #include "log.h"
 #include "loop.h"
-#include "notify.h"
 
 #ifndef MYNA_VERSION
 #define MYNA_VERSION "0.1.0"
@@ -61,7 +60,7 @@ main(int argc, char **argv)
 	size_t k;
 
 	log_init("mynad");
-	/* A notification server or a server connection that goes away must
+	/* A notification helper or a server connection that goes away must
 	 * not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 1; i < argc; i++) {
@@ -116,7 +115,6 @@ main(int argc, char **argv)
 	rc = 0;
 out:
 	loop_free(l);
-	notify_close();
 	free(cause);
 	free(config_cause);
 	return rc;

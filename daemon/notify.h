@@ -1,8 +1,9 @@
 /*
- * notify: desktop notifications of deadlines through libnotify (the
- * freedesktop.org notification service on the session bus).  No session
- * bus or no notification server is an ordinary failure with a reason,
- * never a crash; the caller decides what to log and what to retry.
+ * notify: what a reminder says, in the language in use: the summary, body
+ * and urgency of its desktop notification, the labels of its actions and
+ * the sentence said aloud.  mynad composes all of it; the notification
+ * helper (myna-notify, see deliver.h) only shows and says what it is given,
+ * so that the desktop and speech libraries never load into the daemon.
  */
 #ifndef MYNA_NOTIFY_H
 #define MYNA_NOTIFY_H
@@ -11,7 +12,6 @@
 
 #include "store.h"
 
-#define NOTIFY_APP_NAME	   "myna"
 #define NOTIFY_NORMAL_DAYS 7	/* due within this many days: normal urgency */
 
 /* The freedesktop urgency levels (the values of the "urgency" hint). */
@@ -29,34 +29,24 @@ const char *notify_summary(const struct store_deadline *d);
  * saying what to do.  Returns a newly allocated string. */
 char *notify_body(const struct store_deadline *d, time_t now);
 
-/* Shows the notification of d at now (notify_init on first use).  Returns
- * 0 once the notification server accepted it, or -1 with a newly allocated
- * reason in *cause.  Has the reminder_deliver_fn shape; ctx is unused. */
-int notify_deadline(void *ctx, const struct store_deadline *d, time_t now, char **cause);
+/* What is said aloud: "Reminder: TITLE, due DATE".  Newly allocated. */
+char *notify_speech(const struct store_deadline *d, time_t now);
 
 /*
- * Actions.  With a handler set, a notification offers Open, Done and
- * Snooze 1 day when the notification server supports actions
- * (GetCapabilities lists "actions"), and is kept until the server closes
- * it, so that an action the resident picks comes back as a D-Bus signal.
- * Signals are dispatched by GLib's default main context: the caller must
- * iterate it (mynad folds it into its one poll()).
+ * Actions.  A notification offers Open, Done and Snooze 1 day when the
+ * notification server supports actions; the helper reports the one the
+ * resident picks, and mynad carries it out.
  */
 enum notify_action { NOTIFY_ACTION_OPEN, NOTIFY_ACTION_DONE, NOTIFY_ACTION_SNOOZE };
 
-#define NOTIFY_KEPT_MAX 32	/* notifications kept for their actions */
+#define NOTIFY_ACTIONS 3
 
-typedef void (*notify_action_fn)(void *ctx, const char *deadline_id, enum notify_action action);
-
-/* Sets the handler of actions (NULL: offer none). */
-void notify_set_actions(notify_action_fn fn, void *ctx);
-/* 1 when the notification server last asked supports actions, 0 when it
- * does not, -1 when it was not asked yet. */
-int notify_server_has_actions(void);
-/* The name of an action as written in the log ("open", "done", "snooze"). */
+/* The name of an action in the helper's protocol and in the log ("open",
+ * "done", "snooze"). */
 const char *notify_action_name(enum notify_action action);
-
-/* Lets go of libnotify (at exit); safe when it was never used. */
-void notify_close(void);
+/* The action named name; returns 0, or -1 when there is none of that name. */
+int notify_action_parse(const char *name, enum notify_action *action);
+/* The label of an action's button, in the language in use. */
+const char *notify_action_label(enum notify_action action);
 
 #endif

@@ -316,23 +316,24 @@ reminder_record(struct store *st, const struct reminder_config *rc,
 }
 
 int
-reminder_run(struct store *st, const struct reminder_config *rc, time_t now,
-	     reminder_deliver_fn deliver, void *ctx, struct reminder_stats *stats, char **cause)
+reminder_collect(struct store *st, const struct reminder_config *rc, time_t now, int on,
+		 struct reminder_batch *b, struct reminder_stats *stats, char **cause)
 {
-	struct store_deadline *v = NULL;
-	size_t n = 0, k;
-	int rv = -1, failed = 0;
+	size_t k;
 
 	memset(stats, 0, sizeof *stats);
-	if (store_deadlines_list(st, 1, &v, &n) != 0)
+	memset(b, 0, sizeof *b);
+	b->rc = *rc;
+	if (store_deadlines_list(st, 1, &b->v, &b->n) != 0)
 		goto store_failed;
-	for (k = 0; k < n; k++) {
-		struct reminder_item it = { .due = v[k].due, .done = v[k].done };
+	b->show = xcalloc(b->n ? b->n : 1, sizeof *b->show);
+	for (k = 0; k < b->n; k++) {
+		struct reminder_item it = { .due = b->v[k].due, .done = b->v[k].done };
 		unsigned record;
 		int send;
 
-		if (reminder_sent_mask(st, rc, &v[k], &it.sent) != 0 ||
-		    store_snooze_get(st, v[k].d.id, &it.snoozed) != 0)
+		if (reminder_sent_mask(st, rc, &b->v[k], &it.sent) != 0 ||
+		    store_snooze_get(st, b->v[k].d.id, &it.snoozed) != 0)
 			goto store_failed;
 		send = reminder_due(rc, &it, now, &record);
 		if (send == -1 && record == 0) {
@@ -347,33 +348,83 @@ reminder_run(struct store *st, const struct reminder_config *rc, time_t now,
 			continue;
 		}
 		if (send == -1) {
-			if (reminder_record(st, rc, &v[k], record, 0, now) != 0)
+			if (reminder_record(st, rc, &b->v[k], record, 0, now) != 0)
 				goto store_failed;
 			stats->superseded++;
 			continue;
 		}
-		if (deliver == NULL || failed) {
+		if (!on) {
 			stats->pending++;
 			continue;
 		}
-		if (deliver(ctx, &v[k], now, &stats->delivery_error) != 0) {
-			if (stats->delivery_error == NULL)
-				stats->delivery_error = xstrdup(_("the notification was not shown"));
-			failed = 1;
-			stats->pending++;
-			continue;
-		}
-		if (reminder_record(st, rc, &v[k], record, it.snoozed != 0, now) != 0)
-			goto store_failed;
-		stats->sent++;
+		b->show[b->nshow++] = (struct reminder_show){
+			.k = k, .record = record, .unsnooze = it.snoozed != 0,
+		};
 	}
-	rv = 0;
-	goto out;
+	return 0;
 store_failed:
 	*cause = xasprintf(_("cannot read or record reminders in the local store: %s"),
 			   store_error(st));
+	return -1;
+}
+
+int
+reminder_mark(struct store *st, const struct reminder_batch *b, size_t i, time_t now)
+{
+	const struct reminder_show *s = &b->show[i];
+
+	return reminder_record(st, &b->rc, &b->v[s->k], s->record, s->unsnooze, now);
+}
+
+long
+reminder_batch_find(const struct reminder_batch *b, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < b->nshow; i++)
+		if (strcmp(b->v[b->show[i].k].d.id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+void
+reminder_batch_release(struct reminder_batch *b)
+{
+	if (b == NULL)
+		return;
+	store_deadlines_free(b->v, b->n);
+	free(b->show);
+	memset(b, 0, sizeof *b);
+}
+
+int
+reminder_run(struct store *st, const struct reminder_config *rc, time_t now,
+	     reminder_deliver_fn deliver, void *ctx, struct reminder_stats *stats, char **cause)
+{
+	struct reminder_batch b;
+	size_t i;
+	int rv = -1;
+
+	if (reminder_collect(st, rc, now, deliver != NULL, &b, stats, cause) != 0)
+		goto out;
+	for (i = 0; i < b.nshow; i++) {
+		if (deliver(ctx, &b.v[b.show[i].k], now, &stats->delivery_error) != 0) {
+			/* After the first failure the rest waits. */
+			if (stats->delivery_error == NULL)
+				stats->delivery_error = xstrdup(_("the notification was not shown"));
+			stats->pending += b.nshow - i;
+			break;
+		}
+		if (reminder_mark(st, &b, i, now) != 0) {
+			*cause = xasprintf(_("cannot read or record reminders in the local store: %s"),
+					   store_error(st));
+			goto out;
+		}
+		stats->sent++;
+	}
+	rv = 0;
 out:
-	store_deadlines_free(v, n);
+	reminder_batch_release(&b);
 	return rv;
 }
 

@@ -110,6 +110,40 @@ struct reminder_stats {
 				   caller frees it (reminder_stats_release) */
 };
 
+/* One reminder that a pass shows, and what is recorded once it was shown. */
+struct reminder_show {
+	size_t	 k;		/* index into the batch's deadlines */
+	unsigned record;	/* offsets to record with it (bits of rc.offsets) */
+	int	 unsnooze;	/* it ends the deadline's snooze */
+};
+
+/* The reminders one pass shows, with the schedule they were worked out by
+ * (a reload of the settings meanwhile changes nothing of them). */
+struct reminder_batch {
+	struct reminder_config rc;
+	struct store_deadline *v;	/* the open deadlines read */
+	size_t		       n;
+	struct reminder_show  *show;	/* in the order of v */
+	size_t		       nshow;
+};
+
+/* The first half of a pass at now: records the superseded offsets, counts
+ * what quiet hours hold back, and fills b with the reminders to show.
+ * With on 0 (notifications and speech off) nothing is to be shown: each
+ * is counted in stats->pending instead.  Returns 0, or -1 with *cause when
+ * the store failed; b and *stats are filled in either way (release b with
+ * reminder_batch_release). */
+int reminder_collect(struct store *st, const struct reminder_config *rc, time_t now, int on,
+		     struct reminder_batch *b, struct reminder_stats *stats, char **cause);
+/* The second half, for each reminder once it reached the resident:
+ * records b->show[i] as sent at now, with the offsets it collapses and
+ * the end of the deadline's snooze, in one transaction.  Returns 0, or -1
+ * (store_error says why). */
+int reminder_mark(struct store *st, const struct reminder_batch *b, size_t i, time_t now);
+/* The index into b->show of the deadline id, or -1. */
+long reminder_batch_find(const struct reminder_batch *b, const char *id);
+void reminder_batch_release(struct reminder_batch *b);
+
 /* One pass over the open deadlines of the store at now.  Each reminder is
  * recorded only after deliver returned 0, in one transaction with the
  * offsets it collapses and the end of the deadline's snooze.  After the first delivery failure nothing more is

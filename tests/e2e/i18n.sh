@@ -81,7 +81,7 @@ is "ja@easy differs from ja in most messages ($differ of $total)" "$((differ * 4
 # The template is up to date with the sources: the same xgettext run as
 # the Makefile's i18n/myna.pot rule, compared message by message.
 xgettext --from-code=UTF-8 -k_ -kN_ --package-name=myna -o "$T/fresh.pot" \
-	shared/*.c daemon/*.c tui/*.c server/*.c 2>"$T/xgettext.err" || { cat "$T/xgettext.err"; bail "xgettext failed"; }
+	shared/*.c daemon/*.c notify/*.c tui/*.c server/*.c 2>"$T/xgettext.err" || { cat "$T/xgettext.err"; bail "xgettext failed"; }
 entries "$T/fresh.pot" | cut -f1,2 | sort >"$T/fresh.ids"
 entries i18n/myna.pot | cut -f1,2 | sort >"$T/pot.ids"
 ok "the sources have messages" test "$(wc -l <"$T/fresh.ids")" -gt 100

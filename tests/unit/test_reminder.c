@@ -440,6 +440,57 @@ test_pass_records_after_delivery(void **state)
 	assert_int_equal(next, jst(2026, 12, 1, 9, 0, 0));
 }
 
+/* The two halves of a pass as mynad uses them with its helper: the batch
+ * is recorded, reminder by reminder, with the schedule it was made by. */
+static void
+test_batch_collect_then_mark(void **state)
+{
+	struct fixture *f = *state;
+	struct reminder_config rc = config_of(NULL, 9), later = config_of("2", 18);
+	time_t now = jst(2026, 11, 30, 20, 0, 0);
+	struct reminder_batch b;
+	struct reminder_stats s;
+	char *cause = NULL;
+	int sent = 0;
+
+	put_deadline(f->st, "d-1", "2026-12-01T23:59:59+09:00");
+	put_deadline(f->st, "d-2", "2026-12-02T23:59:59+09:00");
+	put_deadline(f->st, "d-3", "2027-03-15T23:59:59+09:00");
+	assert_int_equal(reminder_collect(f->st, &rc, now, 1, &b, &s, &cause), 0);
+	assert_int_equal(b.nshow, 2);
+	assert_string_equal(b.v[b.show[0].k].d.id, "d-1");
+	assert_string_equal(b.v[b.show[1].k].d.id, "d-2");
+	assert_int_equal(reminder_batch_find(&b, "d-2"), 1);
+	assert_int_equal(reminder_batch_find(&b, "d-3"), -1);
+	/* Nothing is recorded until a reminder is reported delivered. */
+	assert_int_equal(store_reminder_sent(f->st, "d-1@2026-12-01", 1, &sent), 0);
+	assert_int_equal(sent, 0);
+	/* The settings are reloaded meanwhile: the batch keeps its own. */
+	rc = later;
+	assert_int_equal(reminder_mark(f->st, &b, 0, now), 0);
+	assert_int_equal(store_reminder_sent(f->st, "d-1@2026-12-01", 1, &sent), 0);
+	assert_int_equal(sent, 1);
+	assert_int_equal(store_reminder_sent(f->st, "d-1@2026-12-01", 2, &sent), 0);
+	assert_int_equal(sent, 0);
+	reminder_batch_release(&b);
+	reminder_stats_release(&s);
+
+	/* d-2 was not reported: it is due again, d-1 is not. */
+	rc = config_of(NULL, 9);
+	assert_int_equal(reminder_collect(f->st, &rc, now + 60, 1, &b, &s, &cause), 0);
+	assert_int_equal(b.nshow, 1);
+	assert_string_equal(b.v[b.show[0].k].d.id, "d-2");
+	reminder_batch_release(&b);
+	reminder_stats_release(&s);
+
+	/* Off: nothing to show, counted as pending. */
+	assert_int_equal(reminder_collect(f->st, &rc, now + 120, 0, &b, &s, &cause), 0);
+	assert_int_equal(b.nshow, 0);
+	assert_int_equal(s.pending, 1);
+	reminder_batch_release(&b);
+	reminder_stats_release(&s);
+}
+
 static void
 test_pass_moved_due_date_rearms(void **state)
 {
@@ -711,6 +762,8 @@ main(void)
 		cmocka_unit_test(test_next_wake_up),
 		cmocka_unit_test(test_key_follows_due_date),
 		cmocka_unit_test_setup_teardown(test_pass_records_after_delivery, setup_store,
+						teardown_store),
+		cmocka_unit_test_setup_teardown(test_batch_collect_then_mark, setup_store,
 						teardown_store),
 		cmocka_unit_test_setup_teardown(test_pass_moved_due_date_rearms, setup_store,
 						teardown_store),
