@@ -295,7 +295,8 @@ admin_maintain(struct bff *bff, long long *removed)
 	*removed = 0;
 	if (tx == NULL || storage_feed_compact(tx, now - bff->tombstone_retention, removed) != 0 ||
 	    storage_token_purge(tx, now) != 0 || storage_device_purge(tx, now - 3600) != 0 ||
-	    storage_idem_purge(tx, now - BFF_IDEMPOTENCY_RETENTION) != 0) {
+	    storage_idem_purge(tx, now - BFF_IDEMPOTENCY_RETENTION,
+	                       now - BFF_IDEMPOTENCY_DONE_RETENTION) != 0) {
 		storage_rollback(tx);
 		return -1;
 	}

@@ -29,7 +29,8 @@ struct bff;
 /* The maintenance, also run every BFF_MAINTENANCE_INTERVAL seconds:
  * removes tombstones older than bff->tombstone_retention (raising the
  * horizon, so older cursors get 410), expired tokens and device codes,
- * and idempotency keys older than BFF_IDEMPOTENCY_RETENTION.  Sets
+ * and idempotency keys past BFF_IDEMPOTENCY_RETENTION (unanswered) or
+ * BFF_IDEMPOTENCY_DONE_RETENTION (answered).  Sets
  * *removed to the tombstones removed.  Returns 0 or -1. */
 int admin_maintain(struct bff *bff, long long *removed);
 

@@ -132,7 +132,8 @@ application_claim(struct storage *s, const char *user, const char *key, const un
 	int found = 0;
 
 	memset(replay, 0, sizeof *replay);
-	if (tx == NULL || storage_idem_purge(tx, now - BFF_IDEMPOTENCY_RETENTION) != 0 ||
+	if (tx == NULL || storage_idem_purge(tx, now - BFF_IDEMPOTENCY_RETENTION,
+	                       now - BFF_IDEMPOTENCY_DONE_RETENTION) != 0 ||
 	    storage_idem_get(tx, user, key, replay, &found) != 0)
 		goto out;
 	if (found && !replay->done && replay->created + APPLICATION_IN_FLIGHT_MAX < now) {

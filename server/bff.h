@@ -24,7 +24,11 @@ struct waitlist;
 /* Seconds a tombstone is kept before compaction may remove it; a cursor
  * older than the removed tombstones gets 410. */
 #define BFF_TOMBSTONE_RETENTION (30L * 24 * 3600)
-#define BFF_IDEMPOTENCY_RETENTION (24L * 3600) /* seconds a key is remembered */
+#define BFF_IDEMPOTENCY_RETENTION (24L * 3600) /* seconds an unanswered key is remembered */
+/* Seconds a key that filed an application is remembered: longer than any
+ * client keeps retrying (a resident offline for weeks, a laptop left shut),
+ * so that a late retry still finds the first answer and files nothing new. */
+#define BFF_IDEMPOTENCY_DONE_RETENTION (400L * 24 * 3600)
 #define BFF_MAINTENANCE_INTERVAL 3600L         /* seconds between compactions */
 /* Default rate limits: generous, for many residents behind one address. */
 #define BFF_RATE_ADDRESS "100/1000"

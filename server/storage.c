@@ -409,9 +409,9 @@ storage_idem_delete(struct storage_tx *tx, const char *user, const char *key)
 }
 
 int
-storage_idem_purge(struct storage_tx *tx, time_t before)
+storage_idem_purge(struct storage_tx *tx, time_t open_before, time_t done_before)
 {
-	return OPS(tx)->idem_purge(tx->impl, before);
+	return OPS(tx)->idem_purge(tx->impl, open_before, done_before);
 }
 
 int

@@ -215,7 +215,9 @@ int storage_idem_put(struct storage_tx *tx, const char *user, const char *key,
 int storage_idem_finish(struct storage_tx *tx, const char *user, const char *key, int status,
                         const char *body, const char *location);
 int storage_idem_delete(struct storage_tx *tx, const char *user, const char *key);
-int storage_idem_purge(struct storage_tx *tx, time_t before);
+/* Forgets keys still in flight that were taken before open_before, and
+ * answered ones taken before done_before. */
+int storage_idem_purge(struct storage_tx *tx, time_t open_before, time_t done_before);
 
 /* --- client error reports ---------------------------------------------------- */
 

@@ -66,7 +66,7 @@ struct storage_ops {
 	int (*idem_finish)(void *tx, const char *user, const char *key, int status,
 	                   const char *body, const char *location);
 	int (*idem_delete)(void *tx, const char *user, const char *key);
-	int (*idem_purge)(void *tx, time_t before);
+	int (*idem_purge)(void *tx, time_t open_before, time_t done_before);
 
 	int (*report_add)(void *tx, const struct storage_report *r, long keep);
 	int (*report_count)(void *tx, long long *n);

@@ -786,13 +786,14 @@ sq_idem_delete(void *t, const char *user, const char *key)
 }
 
 static int
-sq_idem_purge(void *t, time_t before)
+sq_idem_purge(void *t, time_t open_before, time_t done_before)
 {
 	struct db *db = SQ_DB(t);
-	sqlite3_stmt *st = db_stmt(db, "DELETE FROM idempotency WHERE created < ?1");
+	sqlite3_stmt *st = db_stmt(db, "DELETE FROM idempotency WHERE (done = 0 AND created < ?1) "
+	                               "OR created < ?2");
 
-	if (st == NULL || sqlite3_bind_int64(st, 1, (sqlite3_int64)before) != SQLITE_OK ||
-	    db_done(st) != 0)
+	if (st == NULL || sqlite3_bind_int64(st, 1, (sqlite3_int64)open_before) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, (sqlite3_int64)done_before) != SQLITE_OK || db_done(st) != 0)
 		return sq_fail(db, "idempotency purge");
 	return 0;
 }

@@ -147,4 +147,24 @@ is "a retry after it: the first answer" "$(json "$r" | jq -r .id)/$(hdr "$r" Ide
 is "one application on that server" \
 	"$(curl -sS -H "Authorization: Bearer $stok" "$URL2/v1/sync?limit=1000" | jq '[.changes[] | select(.type == "application")] | length')" 1
 
+# --- a retry after days offline ----------------------------------------------------
+# A client whose answer was lost retries when it is back, days later: the
+# key that filed an application is still known, so nothing new is filed.
+r=$(apply "$tok" k-late "$good")
+is "an application before going offline: 201" "$(status "$r")" 201
+late_id=$(json "$r" | jq -r .id)
+before=$(napps "$tok")
+kill "$BFF_PID"
+wait "$BFF_PID" 2>/dev/null
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME='+3d' \
+	LD_PRELOAD=$(ls /usr/lib/*/faketime/libfaketime.so.1 | head -n1) start_bff
+ok "the server runs three days later" test -n "$BFF_URL"
+is "its maintenance has run" "$(admin POST /v1/admin/compact '{}' | tail -n1)" 200
+ltok=$(token demo)
+r=$(apply "$ltok" k-late "$good")
+is "the retry three days later gets the first answer" \
+	"$(status "$r") $(json "$r" | jq -r .id) $(hdr "$r" Idempotent-Replayed)" "201 $late_id true"
+is "and files nothing new" "$(napps "$ltok")" "$before"
+
 done_testing
