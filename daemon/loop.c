@@ -1107,8 +1107,9 @@ static void
 loop_open(struct loop *l, const char *id)
 {
 	char *words = xstrdup(l->settings.open_command), *argv[LOOP_ARGS_MAX + 1], *p = words;
+	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	sigset_t none;
+	sigset_t none, dflt;
 	pid_t pid;
 	size_t n = 0, len;
 	int rc;
@@ -1131,12 +1132,20 @@ loop_open(struct loop *l, const char *id)
 		free(words);
 		return;
 	}
-	/* The child must not inherit the signals we keep blocked. */
+	/* The child must not inherit the signals we keep blocked, our SIGPIPE
+	 * ignored, nor any descriptor but the standard three: libcurl's
+	 * connections and wake-up sockets are not close-on-exec. */
 	sigemptyset(&none);
+	sigemptyset(&dflt);
+	sigaddset(&dflt, SIGPIPE);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-	rc = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
+	posix_spawnattr_setsigdefault(&attr, &dflt);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (rc != 0)
 		log_warn(_("cannot open myna for %s: %s: %s"), id, argv[0], strerror(rc));

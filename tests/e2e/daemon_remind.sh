@@ -26,9 +26,12 @@ cat >"$T/menu"
 grep -F -- "\$(cat "$T/pick")" "$T/menu" | head -n1
 EOF
 chmod +x "$T/dmenu"
-# open_command: records its arguments.
+# open_command: records its arguments, where its descriptors lead and the
+# signals it ignores.
 cat >"$T/open" <<EOF
 #!/bin/sh
+for f in /proc/\$\$/fd/*; do readlink "\$f"; done >"$T/opened.fds"
+sed -n 's/^SigIgn:[[:space:]]*//p' /proc/\$\$/status >"$T/opened.sigign"
 echo "\$@" >"$T/opened"
 EOF
 chmod +x "$T/open"
@@ -125,6 +128,10 @@ echo "#Open (Send the current status report)" >"$T/pick"
 dunstctl context
 ok "Open starts open_command" wait_for 5 test -s "$T/opened"
 is "with the deadline's id" "$(cat "$T/opened")" "$c"
+is "with none of the daemon's sockets, pipes or event descriptors" \
+	"$(grep -cE '^(socket|pipe|anon_inode):' "$T/opened.fds")" 0
+is "and SIGPIPE at its default, not ignored as in the daemon" \
+	"$(( (0x$(cat "$T/opened.sigign") >> 12) & 1 ))" 0
 like "and logs it" "$(cat "$T/d1.log")" "mynad info: opened myna for $c \\(process [0-9]+\\)"
 
 # The daemon now plans: the 1-day reminder of $c at 09:00; $b waits for
