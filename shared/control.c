@@ -96,6 +96,8 @@ control_call(const char *request, long timeout, json_object **answer, char **cau
 	enum control_call rv = CONTROL_FAILED;
 	long long deadline;
 	size_t off = 0, len;
+	struct ucred peer;
+	socklen_t peerlen = sizeof peer;
 	ssize_t n;
 	int fd = -1;
 
@@ -124,6 +126,13 @@ control_call(const char *request, long timeout, json_object **answer, char **cau
 			*cause = xasprintf(_("cannot reach mynad through %s: %s"), path,
 					   strerror(errno));
 		}
+		goto out;
+	}
+	/* Only our own daemon is asked: a socket someone else listens on (in
+	 * a folder they could make first) would answer with made-up news. */
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &peerlen) < 0 ||
+	    peer.uid != geteuid()) {
+		*cause = xasprintf(_("cannot use %s: it belongs to another user"), path);
 		goto out;
 	}
 	line = control_request_line(request);

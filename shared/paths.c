@@ -38,14 +38,19 @@ static char *paths_under(const char *var, const char *fallback, const char *name
 	return xasprintf("%s/%s/myna/%s", home, fallback, name);
 }
 
-/* Returns "$XDG_RUNTIME_DIR/myna/NAME", or "/tmp/myna-UID/NAME" when the
- * session has no runtime directory (a plain ssh login, cron). */
+/* Returns "$XDG_RUNTIME_DIR/myna/NAME"; when the session has no runtime
+ * directory (a plain ssh login, cron), the state directory, which no other
+ * user can make first; "/tmp/myna-UID/NAME" only without a home. */
 static char *paths_runtime(const char *name)
 {
 	const char *base = paths_xdg("XDG_RUNTIME_DIR");
+	char *p;
 
 	if (base != NULL)
 		return xasprintf("%s/myna/%s", base, name);
+	p = paths_under("XDG_STATE_HOME", ".local/state", name);
+	if (p != NULL)
+		return p;
 	return xasprintf("/tmp/myna-%lu/%s", (unsigned long)getuid(), name);
 }
 
@@ -122,8 +127,14 @@ int paths_make_parent(const char *file, char **cause)
 	if (paths_mkdir(dir, cause) < 0)
 		goto out;
 	/* Our own files (credentials, the socket) go in here: a directory that
-	 * someone else made for us, say under /tmp, is not to be trusted. */
-	if (stat(dir, &st) < 0) {
+	 * someone else made for us, say under /tmp, is not to be trusted, nor
+	 * a link someone else made to one of ours (the link itself is checked
+	 * first: they could point it elsewhere later). */
+	if (lstat(dir, &st) < 0) {
+		*cause = xasprintf(_("cannot use %s: %s"), dir, strerror(errno));
+		goto out;
+	}
+	if (st.st_uid == geteuid() && S_ISLNK(st.st_mode) && stat(dir, &st) < 0) {
 		*cause = xasprintf(_("cannot use %s: %s"), dir, strerror(errno));
 		goto out;
 	}

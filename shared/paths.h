@@ -3,7 +3,7 @@
  *   config       $XDG_CONFIG_HOME/myna/config       (~/.config)
  *   store        $XDG_DATA_HOME/myna/myna.db        (~/.local/share)
  *   credentials  $XDG_STATE_HOME/myna/credentials   (~/.local/state), 0600
- *   socket       $XDG_RUNTIME_DIR/myna/mynad.sock   (/tmp/myna-UID when unset)
+ *   socket       $XDG_RUNTIME_DIR/myna/mynad.sock   (the state directory when unset)
  * Each function returns a newly allocated path that the caller frees, or
  * NULL when neither the XDG variable nor HOME is set.
  */

@@ -328,7 +328,7 @@ cmd_answer_when(json_object *answer, const char *key)
 
 /* The daemon's part of `myna status`, one fact per line. */
 static void
-cmd_status_daemon(struct cmd_ctx *ctx, json_object *d)
+cmd_status_daemon(struct cmd_ctx *ctx, json_object *d, const char *why)
 {
 	json_object *v = NULL;
 	const char *problem, *error;
@@ -336,7 +336,10 @@ cmd_status_daemon(struct cmd_ctx *ctx, json_object *d)
 	size_t waiting = 0;
 
 	if (d == NULL) {
-		printf("%s\n", _("Daemon: not running"));
+		if (why != NULL)
+			plain_printf_line(stdout, _("Daemon: could not be asked: %s"), why);
+		else
+			printf("%s\n", _("Daemon: not running"));
 		if (store_outbox_pending(ctx->store, &waiting) == 0)
 			printf(_("Waiting to be sent: %zu\n"), waiting);
 		return;
@@ -425,7 +428,7 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 	printf(_("Last sync: %s\n"), last);
 	printf(_("Deadlines: %zu (%zu open, %zu overdue, %zu done)\n"), nd, nopen, nover, ndone);
 	printf(_("Notices: %zu (%zu unread)\n"), nn, nunread);
-	cmd_status_daemon(ctx, daemon);
+	cmd_status_daemon(ctx, daemon, dcause);
 	if (!signed_in)
 		printf("%s\n", server != NULL ? _("To sign in: myna login") :
 						_("To sign in: myna login --server URL"));

@@ -121,4 +121,27 @@ is "the drafts are kept" "$(q 'SELECT id, procedure, fields FROM drafts')" "$dra
 is "the outbox is kept" "$(q 'SELECT seq, idem_key, procedure FROM outbox')" "$outbox"
 like "the cursor is a new one" "$(q "SELECT value FROM meta WHERE key = 'sync.cursor'")" '^[^s]|^s[0-9]{1,5}$'
 
+# A socket where mynad's should be, but another user listens on it: myna
+# does not take its answers (it would report whatever that user wants).
+if [ "$(id -u)" = 0 ]; then
+	pkill -TERM -x mynad 2>/dev/null
+	# (the test's own folder is private: the other user listens in one
+	# of theirs, and the socket is moved into place)
+	other=$(mktemp -d "${TMPDIR:-/tmp}/myna-other.XXXXXX")
+	chmod 777 "$other"
+	setpriv --reuid=65534 --regid=65534 --clear-groups socat \
+		UNIX-LISTEN:"$other/s",fork SYSTEM:'echo "{\"ok\":true,\"synced\":true}"' &
+	track $!
+	wait_for 5 test -S "$other/s"
+	mkdir -p "$XDG_RUNTIME_DIR/myna"
+	rm -f "$XDG_RUNTIME_DIR/myna/mynad.sock"
+	mv "$other/s" "$XDG_RUNTIME_DIR/myna/mynad.sock"
+	rmdir "$other"
+	out=$(myna status 2>&1)
+	like "a socket of another user is refused" "$out" 'mynad.sock: it belongs to another user'
+	ok "and not reported as the daemon" test "$(grep -c 'Daemon: running' <<<"$out")" -eq 0
+else
+	ok "this check needs root to listen as another user" false
+fi
+
 done_testing

@@ -76,8 +76,6 @@ static void test_xdg_set(void **state)
 
 static void test_xdg_relative_ignored(void **state)
 {
-	char want[64];
-
 	(void)state;
 	clear_env();
 	setenv("XDG_CONFIG_HOME", "relative/cfg", 1);
@@ -87,8 +85,13 @@ static void test_xdg_relative_ignored(void **state)
 	check_path(paths_config_file(), "/home/tester/.config/myna/config");
 	check_path(paths_store_file(), "/home/tester/.local/share/myna/myna.db");
 	check_path(paths_credentials_file(), "/home/tester/.local/state/myna/credentials");
-	snprintf(want, sizeof want, "/tmp/myna-%lu/mynad.sock", (unsigned long)getuid());
-	check_path(paths_socket_file(), want);
+	/* without a runtime directory, the state directory: not a shared
+	 * folder another user could make first */
+	check_path(paths_socket_file(), "/home/tester/.local/state/myna/mynad.sock");
+	check_path(paths_lock_file(), "/home/tester/.local/state/myna/mynad.lock");
+	setenv("XDG_STATE_HOME", "/srv/state", 1);
+	check_path(paths_socket_file(), "/srv/state/myna/mynad.sock");
+
 }
 
 static void test_no_home(void **state)
@@ -211,6 +214,29 @@ static void test_make_parent_foreign(void **state)
 	assert_int_equal(paths_make_parent(p, &cause), -1);
 	assert_non_null(cause);
 	assert_non_null(strstr(cause, "foreign"));
+	free(cause);
+	cause = NULL;
+	free(p);
+
+	/* a link of our own to a directory of ours is followed */
+	p = tmp_path("ours");
+	assert_int_equal(mkdir(p, 0700), 0);
+	free(p);
+	p = tmp_path("ourlink");
+	assert_int_equal(symlink("ours", p), 0);
+	free(p);
+	p = tmp_path("ourlink/mynad.sock");
+	assert_int_equal(paths_make_parent(p, &cause), 0);
+	free(p);
+	/* someone else's link to it is not: they could point it elsewhere */
+	p = tmp_path("theirlink");
+	assert_int_equal(symlink("ours", p), 0);
+	assert_int_equal(lchown(p, 65534, 65534), 0);
+	free(p);
+	p = tmp_path("theirlink/mynad.sock");
+	assert_int_equal(paths_make_parent(p, &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "another user"));
 	free(cause);
 	free(p);
 }
