@@ -698,16 +698,18 @@ app_form_back(struct app *a)
 		app_pop(a);
 }
 
-/* A change of setting key took effect: the language, speech. */
+/* A change of setting key took effect: the language (every screen is
+ * built again in it, and the voice speaks it), speech. */
 static void
 app_setting_changed(struct app *a, const char *key)
 {
-	const char *v;
-
 	if (strcmp(key, "language") == 0) {
-		v = config_get(a->config, "language");
-		if (v != NULL)
-			i18n_init(v);
+		/* Unset is "as the system is set": back to the locale's. */
+		i18n_init(config_get(a->config, "language"));
+		if (a->voice != NULL) {
+			voice_close(a->voice);
+			a->voice = voice_open(a->config);
+		}
 	} else if (strcmp(key, "speech") == 0) {
 		if (config_get_bool(a->config, "speech", 0) && a->voice == NULL) {
 			a->voice = voice_open(a->config);
@@ -737,6 +739,9 @@ app_change_setting(struct app *a, const char *key, const char *value)
 		app_stop_editing(a);
 		app_setting_changed(a, k);
 		app_build(a);
+		/* Said again in the language now in use. */
+		free(said);
+		said = settings_said(a->config, k);
 		app_announce(a, said);
 	} else {
 		if (rc < 0)

@@ -237,6 +237,20 @@ settings_view(struct view *v, const struct config *c)
 			      sec);
 }
 
+char *
+settings_said(const struct config *c, const char *key)
+{
+	const struct settings_entry *e = settings_find(key);
+	char *words, *said;
+
+	if (e == NULL)
+		return xstrdup("");
+	words = settings_words(e, settings_value(c, e));
+	said = xasprintf(_("%s: %s"), _(e->label), words);
+	free(words);
+	return said;
+}
+
 int
 settings_typed(const char *key)
 {

@@ -17,6 +17,9 @@
 /* The Settings screen: one SETTING item per setting, id its key, status
  * its value in words. */
 void settings_view(struct view *v, const struct config *c);
+/* "Label: value in words" for key as it is set now, in the language in
+ * use ("" when key is not a setting).  Newly allocated. */
+char *settings_said(const struct config *c, const char *key);
 
 /* 1 when key's value is typed (number or text), 0 when Enter changes it
  * in place, -1 when key is not a setting. */
