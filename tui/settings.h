@@ -7,6 +7,10 @@
  *
  * Kinds: on/off and a short list of values change in place (Enter moves
  * to the next value); numbers and text are typed.
+ *
+ * The settings: language, speech (on/off), speech.rate, speech.pitch,
+ * speech.volume, speech.voice, reminder_offsets, reminder_hour,
+ * quiet_hours, notifications, error_reports.
  */
 #ifndef MYNA_TUI_SETTINGS_H
 #define MYNA_TUI_SETTINGS_H

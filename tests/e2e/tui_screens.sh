@@ -64,6 +64,29 @@ key "7 goes to Settings" 7 '^> Language — as the system is set$' "Settings" \
 	"Speech — off" "Reminder hour — 9:00" "Quiet hours — off"
 key "j to speech" j '^> Speech — off$'
 key "j to its rate" j '^> Speech rate — 0$'
+tm send-keys -t myna Enter C-u
+tm send-keys -t myna -l -- "-40"
+tm send-keys -t myna Enter
+expect "the rate is saved" '^> Speech rate — -40$' "Speech rate: -40"
+key "j to its pitch" j '^> Speech pitch — 0$'
+tm send-keys -t myna Enter
+expect_field "Enter on the pitch puts its value in a field" "Speech pitch" "0"
+tm send-keys -t myna C-u
+type_text "120"
+tm send-keys -t myna Enter
+expect_field "a pitch out of range is refused" "Speech pitch" "120"
+like "... saying what to type" "$(status_line)" '^Not accepted: type a number from -100 \(lowest\) to 100 \(highest\)'
+tm send-keys -t myna C-u
+type_text "25"
+tm send-keys -t myna Enter
+expect "the pitch is saved and said" '^> Speech pitch — 25$' "Speech pitch: 25"
+key "j to its volume" j '^> Speech volume — 0$'
+tm send-keys -t myna Enter C-u
+tm send-keys -t myna -l -- "-10"
+tm send-keys -t myna Enter
+expect "the volume is saved" '^> Speech volume — -10$' "Speech volume: -10"
+like "rate, pitch and volume are in the config file" "$(grep -E '^speech\.(rate|pitch|volume) ' "$config" | sort | tr '\n' ' ')" \
+	'^speech.pitch = 25 speech.rate = -40 speech.volume = -10 $'
 key "j to its voice" j '^> Speech voice — '
 key "j" j '^> Reminders, days before a deadline — 30 days, 7 days, 3 days, 1 day, on the day$'
 key "j to the reminder hour" j '^> Reminder hour — 9:00$'

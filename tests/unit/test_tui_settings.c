@@ -111,6 +111,17 @@ test_change(void **state)
 	free(change(c, path, "quiet_hours", "22:60-7", 1));
 	free(change(c, path, "speech.rate", "-100", 0));
 	free(change(c, path, "speech.rate", "101", 1));
+	said = change(c, path, "speech.pitch", "25", 0);
+	assert_string_equal(said, "Speech pitch: 25");
+	free(said);
+	said = change(c, path, "speech.pitch", "-101", 1);
+	assert_string_equal(said, "Not accepted: type a number from -100 (lowest) to 100 "
+				  "(highest); 0 is the synthesiser's own.");
+	free(said);
+	free(change(c, path, "speech.volume", "-100", 0));
+	free(change(c, path, "speech.volume", "loud", 1));
+	assert_int_equal(settings_typed("speech.pitch"), 1);
+	assert_int_equal(settings_typed("speech.volume"), 1);
 	free(change(c, path, "speech.voice", "ja+f3", 0));
 	free(change(c, path, "speech.voice", "a voice; rm", 1));
 	free(change(c, path, "no_such", "1", 1));
@@ -126,6 +137,8 @@ test_change(void **state)
 	assert_string_equal(config_get(back, "reminder_offsets"), "3,1,0");
 	assert_string_equal(config_get(back, "quiet_hours"), "22:30-6:45");
 	assert_string_equal(config_get(back, "speech.rate"), "-100");
+	assert_string_equal(config_get(back, "speech.pitch"), "25");
+	assert_string_equal(config_get(back, "speech.volume"), "-100");
 	assert_string_equal(config_get(back, "notifications"), "off");
 
 	/* A file that cannot be written: nothing changes in memory either. */
@@ -160,6 +173,14 @@ test_view(void **state)
 	assert_string_equal(v.items[view_find(&v, "error_reports")].status, "off");
 	assert_string_equal(v.items[view_find(&v, "notifications")].status, "on");
 	assert_string_equal(v.items[view_find(&v, "reminder_hour")].status, "9:00");
+	/* Every setting of the issue is on the screen. */
+	assert_true(view_find(&v, "language") >= 0);
+	assert_true(view_find(&v, "speech") >= 0);
+	assert_string_equal(v.items[view_find(&v, "speech.rate")].status, "0");
+	assert_string_equal(v.items[view_find(&v, "speech.pitch")].status, "0");
+	assert_string_equal(v.items[view_find(&v, "speech.volume")].status, "0");
+	assert_true(view_find(&v, "speech.voice") >= 0);
+	assert_true(view_find(&v, "quiet_hours") >= 0);
 	view_release(&v);
 	config_free(c);
 }
