@@ -473,6 +473,7 @@ app_release(struct app *a)
 	a->status = NULL;
 	free(a->confirm);
 	a->confirm = NULL;
+	xfree(&a->echo_text);
 	edit_release(&a->edit);
 	voice_close(a->voice);
 	a->voice = NULL;
@@ -1219,6 +1220,16 @@ app_do(struct app *a, enum keys_action action, size_t page)
 	}
 }
 
+/* Notes what was typed or deleted, for the echo (taken over). */
+static void
+app_echo(struct app *a, char *text, int deleted)
+{
+	free(a->echo_text);
+	a->echo_text = text;
+	a->echo_deleted = deleted;
+	a->echo_serial++;
+}
+
 void
 app_edit_insert(struct app *a, const char *utf8)
 {
@@ -1226,6 +1237,7 @@ app_edit_insert(struct app *a, const char *utf8)
 
 	if (!a->editing || !edit_insert(&a->edit, utf8))
 		return;
+	app_echo(a, xstrdup(utf8), 0);
 	a->serial++;
 	/* Every keystroke of a form's answer is in the draft at once. */
 	if (a->wizard != NULL && a->view.screen == VIEW_FORM &&
@@ -1248,15 +1260,33 @@ app_edit_changed(struct app *a)
 void
 app_edit_backspace(struct app *a)
 {
-	if (a->editing && edit_backspace(&a->edit))
+	size_t pos = a->edit.pos;
+	char *before;
+
+	if (!a->editing)
+		return;
+	before = xstrdup(a->edit.text);
+	if (edit_backspace(&a->edit)) {
+		app_echo(a, xstrndup(before + a->edit.pos, pos - a->edit.pos), 1);
 		app_edit_changed(a);
+	}
+	free(before);
 }
 
 void
 app_edit_delete(struct app *a)
 {
-	if (a->editing && edit_delete(&a->edit))
+	size_t len = a->edit.len;
+	char *before;
+
+	if (!a->editing)
+		return;
+	before = xstrdup(a->edit.text);
+	if (edit_delete(&a->edit)) {
+		app_echo(a, xstrndup(before + a->edit.pos, len - a->edit.len), 1);
 		app_edit_changed(a);
+	}
+	free(before);
 }
 
 void

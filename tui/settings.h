@@ -9,8 +9,9 @@
  * to the next value); numbers and text are typed.
  *
  * The settings: language, speech (on/off), speech.rate, speech.pitch,
- * speech.volume, speech.voice, reminder_offsets, reminder_hour,
- * quiet_hours, notifications, error_reports.
+ * speech.volume, speech.voice, speech_echo (what typing says: characters,
+ * words, off), reminder_offsets, reminder_hour, quiet_hours,
+ * notifications, error_reports.
  */
 #ifndef MYNA_TUI_SETTINGS_H
 #define MYNA_TUI_SETTINGS_H

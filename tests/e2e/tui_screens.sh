@@ -88,6 +88,11 @@ expect "the volume is saved" '^> Speech volume — -10$' "Speech volume: -10"
 like "rate, pitch and volume are in the config file" "$(grep -E '^speech\.(rate|pitch|volume) ' "$config" | sort | tr '\n' ' ')" \
 	'^speech.pitch = 25 speech.rate = -40 speech.volume = -10 $'
 key "j to its voice" j '^> Speech voice — '
+key "j to the typing echo" j '^> Typing echo — each character$'
+key "Enter: words" Enter '^> Typing echo — each word$' "Typing echo: each word"
+key "Enter: off" Enter '^> Typing echo — off$'
+like "in the config file" "$(cat "$config")" '^speech_echo = off$'
+key "Enter: each character again" Enter '^> Typing echo — each character$'
 key "j" j '^> Reminders, days before a deadline — 30 days, 7 days, 3 days, 1 day, on the day$'
 key "j to the reminder hour" j '^> Reminder hour — 9:00$'
 tm send-keys -t myna Enter

@@ -122,6 +122,19 @@ test_change(void **state)
 	free(change(c, path, "speech.volume", "loud", 1));
 	assert_int_equal(settings_typed("speech.pitch"), 1);
 	assert_int_equal(settings_typed("speech.volume"), 1);
+	/* Typing echo: characters (the default), words, off, and round. */
+	assert_int_equal(settings_typed("speech_echo"), 0);
+	said = change(c, path, "speech_echo", NULL, 0);
+	assert_string_equal(said, "Typing echo: each word");
+	free(said);
+	assert_string_equal(config_get(c, "speech_echo"), "words");
+	free(change(c, path, "speech_echo", NULL, 0));
+	assert_string_equal(config_get(c, "speech_echo"), "off");
+	said = settings_said(c, "speech_echo");
+	assert_string_equal(said, "Typing echo: off");
+	free(said);
+	free(change(c, path, "speech_echo", NULL, 0));
+	assert_string_equal(config_get(c, "speech_echo"), "characters");
 	free(change(c, path, "speech.voice", "ja+f3", 0));
 	free(change(c, path, "speech.voice", "a voice; rm", 1));
 	free(change(c, path, "no_such", "1", 1));
@@ -180,7 +193,13 @@ test_view(void **state)
 	assert_string_equal(v.items[view_find(&v, "speech.pitch")].status, "0");
 	assert_string_equal(v.items[view_find(&v, "speech.volume")].status, "0");
 	assert_true(view_find(&v, "speech.voice") >= 0);
+	assert_string_equal(v.items[view_find(&v, "speech_echo")].status, "each character");
 	assert_true(view_find(&v, "quiet_hours") >= 0);
+	/* A value written by hand that is not one of the list reads as the
+	 * default, as the speech presenter reads it. */
+	config_set(c, "speech_echo", "sometimes");
+	settings_view(&v, c);
+	assert_string_equal(v.items[view_find(&v, "speech_echo")].status, "each character");
 	view_release(&v);
 	config_free(c);
 }
