@@ -240,7 +240,7 @@ app_build(struct app *a)
 		view_help(&a->view,
 			  p->subject != NULL && strcmp(p->subject, "all") == 0 ? VIEW_SCREENS :
 										  p->help_of,
-			  a->plain);
+			  a->plain, a->width);
 		break;
 	}
 	if (rc < 0) {

@@ -25,6 +25,7 @@
 #include "session.h"
 #include "speech.h"
 #include "sync.h"
+#include "text.h"
 #include "view.h"
 #include "wire.h"
 
@@ -122,7 +123,7 @@ void
 cmd_help(FILE *out)
 {
 	size_t i;
-	char *left;
+	char *left, *padded;
 
 	fprintf(out, "%s", _("Usage: myna [--plain] [--speech]\n"
 			     "       myna COMMAND [ARGUMENTS]\n"
@@ -133,7 +134,10 @@ cmd_help(FILE *out)
 			     "Commands:\n"));
 	for (i = 0; i < cmd_count; i++) {
 		left = xasprintf("%s %s", cmd_table[i].name, _(cmd_table[i].usage));
-		fprintf(out, "  %-30s %s\n", left, _(cmd_table[i].help));
+		/* Padded by terminal columns, not bytes: usages may be Japanese. */
+		padded = text_pad(left, 30);
+		fprintf(out, "  %s %s\n", padded, _(cmd_table[i].help));
+		free(padded);
 		free(left);
 	}
 	fprintf(out, "%s", _("\n"

@@ -122,12 +122,14 @@ like "the config file says on" "$(cat "$config")" '^error_reports = on$'
 like "the server setting is kept" "$(cat "$config")" "^server = $BFF_URL\$"
 is "the config file is private" "$(stat -c %a "$config")" "600"
 
-key "8 goes to Help, the keys of every screen" 8 '^> j or Down: Move to the next item$' \
-	"Help" "On most screens" "/: Search the procedures" "8: Go to Help"
-key "G goes to the end of help, the keys of the last screen" G '^> q or Esc: Go back one question' \
+key "8 goes to Help, the keys of every screen" 8 '^> j or Down: +Move to the next item$' \
+	"Help" "On most screens" "Search the procedures" "Go to Help"
+is "what each key does starts in one column" \
+	"$(screen | grep -E '^  (/|8|s): ' | sed -E 's/^(  [^:]*: *).*/\1/' | awk '{ print length($0) }' | sort -u)" "13"
+key "G goes to the end of help, the keys of the last screen" G '^> q or Esc: +Go back one question' \
 	"On checking an application before sending it"
 key "q leaves help for To do" q '^> .+ — ' "To do"
-key "? lists the keys of To do" '?' '^> ' "Keys for To do" "z: Snooze the deadline's reminders"
+key "? lists the keys of To do" '?' '^> ' "Keys for To do" "Snooze the deadline's reminders"
 key "q leaves help" q '^> .+ — ' "To do"
 
 title=$(marker_line | sed -e 's/^> //' -e 's/ — .*$//')
