@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "i18n.h"
 #include "log.h"
 #include "loop.h"
@@ -82,6 +83,7 @@ main(int argc, char **argv)
 	/* The config names the language, so it is read before any message. */
 	loop_new(&l, &config_cause);
 	i18n_init(config_cause == NULL ? loop_language(l) : NULL);
+	fault_init("mynad", MYNA_VERSION, NULL);
 
 	if (mode == MAIN_HELP) {
 		main_usage();

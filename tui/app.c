@@ -9,6 +9,7 @@
 #include "app.h"
 #include "control.h"
 #include "date.h"
+#include "fault.h"
 #include "i18n.h"
 #include "mem.h"
 #include "session.h"
@@ -226,7 +227,7 @@ app_build(struct app *a)
 		rc = view_agencies(&a->view, a->store, &cause);
 		break;
 	case VIEW_SETTINGS:
-		settings_view(&a->view, a->config);
+		settings_view(&a->view, a->config, a->width);
 		break;
 	case VIEW_SNOOZE:
 		rc = view_snooze(&a->view, a->store, p->subject, now, &found, &cause);
@@ -720,6 +721,9 @@ app_setting_changed(struct app *a, const char *key)
 		}
 	} else if (strncmp(key, "speech.", 7) == 0) {
 		voice_settings(a->voice, a->config);
+	} else if (strcmp(key, "error_reports") == 0) {
+		/* Off drops the reports that wait, at once. */
+		fault_set_enabled(config_get_bool(a->config, "error_reports", 0));
 	}
 }
 
@@ -1052,9 +1056,11 @@ app_sync(struct app *a)
 		goto out;
 	}
 	if (sync_run(a->store, &se, &res, &cause) < 0) {
+		fault_sync(&se, -1, &res);
 		app_error_take(a, xasprintf(_("Sync failed: %s"), cause));
 		goto out;
 	}
+	fault_sync(&se, 0, &res);
 	if (res.changes > 0)
 		a->data_serial++;
 	/* Our own writes do not move data_version, but the ids are new. */

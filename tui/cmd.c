@@ -16,6 +16,7 @@
 #include "control.h"
 #include "curses.h"
 #include "date.h"
+#include "fault.h"
 #include "i18n.h"
 #include "ics.h"
 #include "listing.h"
@@ -253,6 +254,7 @@ cmd_sync(struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (sync_run(ctx->store, &se, &res, &cause) < 0) {
+		fault_sync(&se, -1, &res);
 		cmd_error(_("Sync failed: %s"), cause);
 		if (res.changes > 0)
 			cmd_error(ngettext("%zu change was saved before the failure; run myna sync "
@@ -263,6 +265,7 @@ cmd_sync(struct cmd_ctx *ctx, int argc, char **argv)
 				  res.changes);
 		goto out;
 	}
+	fault_sync(&se, 0, &res);
 	news = view_news(res.new_notices, res.new_deadlines);
 	if (news != NULL)
 		printf(_("Synced: %s\n"), news);

@@ -240,8 +240,9 @@ settings_words(const struct settings_entry *e, const char *v)
 }
 
 void
-settings_view(struct view *v, const struct config *c)
+settings_view(struct view *v, const struct config *c, int width)
 {
+	char *about;
 	size_t i, sec;
 
 	view_release(v);
@@ -255,6 +256,13 @@ settings_view(struct view *v, const struct config *c)
 			      settings_words(&settings_table[i],
 					     settings_value(c, &settings_table[i])),
 			      sec);
+	/* What an error report holds, said where it is chosen. */
+	about = xstrdup(_("Error reports hold only the program's name and version, a short "
+			  "code of the error and how many times it happened: never your name, "
+			  "your deadlines, notices or applications, or your sign-in. They go to "
+			  "your myna-bff server, and only when this is on."));
+	view_add_lines(v, &about, 1, width);
+	free(about);
 }
 
 char *

@@ -20,8 +20,9 @@
 #include "view.h"
 
 /* The Settings screen: one SETTING item per setting, id its key, status
- * its value in words. */
-void settings_view(struct view *v, const struct config *c);
+ * its value in words; then lines (wrapped at width columns, 0: not
+ * wrapped) that say what an error report holds. */
+void settings_view(struct view *v, const struct config *c, int width);
 /* "Label: value in words" for key as it is set now, in the language in
  * use ("" when key is not a setting).  Newly allocated. */
 char *settings_said(const struct config *c, const char *key);

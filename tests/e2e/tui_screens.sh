@@ -119,6 +119,11 @@ like "the config file says off" "$(cat "$config")" '^notifications = off$'
 key "j to error reports" j '^> Send error reports \(nothing personal\) — off$'
 key "Enter opts in" Enter '^> Send error reports \(nothing personal\) — on$'
 like "the config file says on" "$(cat "$config")" '^error_reports = on$'
+key "j: what an error report holds is said next to it" j '^> Error reports hold only the program' \
+	"and version"
+key "k back to error reports" k '^> Send error reports'
+key "Enter opts out again" Enter '^> Send error reports \(nothing personal\) — off$'
+like "the config file says off" "$(cat "$config")" '^error_reports = off$'
 like "the server setting is kept" "$(cat "$config")" "^server = $BFF_URL\$"
 is "the config file is private" "$(stat -c %a "$config")" "600"
 

@@ -178,7 +178,7 @@ test_view(void **state)
 
 	(void)state;
 	view_init(&v);
-	settings_view(&v, c);
+	settings_view(&v, c, 0);
 	assert_int_equal(v.screen, VIEW_SETTINGS);
 	i = view_find(&v, "reminder_offsets");
 	assert_true(i >= 0);
@@ -198,8 +198,14 @@ test_view(void **state)
 	/* A value written by hand that is not one of the list reads as the
 	 * default, as the speech presenter reads it. */
 	config_set(c, "speech_echo", "sometimes");
-	settings_view(&v, c);
+	settings_view(&v, c, 40);
 	assert_string_equal(v.items[view_find(&v, "speech_echo")].status, "each character");
+	/* What an error report holds, after the settings, wrapped. */
+	assert_int_equal(v.items[v.nitems - 1].kind, VIEW_ITEM_LINE);
+	assert_non_null(strstr(v.items[view_find(&v, "error_reports") + 1].label,
+			       "Error reports hold only"));
+	for (i = 0; i < (long)v.nitems; i++)
+		assert_true(strlen(v.items[i].label) <= 40 || v.items[i].kind != VIEW_ITEM_LINE);
 	view_release(&v);
 	config_free(c);
 }
