@@ -26,6 +26,7 @@
 #include "control.h"
 #include "date.h"
 #include "deliver.h"
+#include "fault.h"
 #include "i18n.h"
 #include "listener.h"
 #include "log.h"
@@ -629,6 +630,7 @@ loop_sync_step(struct loop *l)
 		xfree(&cause);
 		cause = xstrdup(_("mynad is stopping"));
 	}
+	fault_sync(opened ? &se : NULL, ok ? 0 : -1, &res);
 	if (ok) {
 		loop_log_synced(&res);
 		loop_sync_ok(l);
@@ -700,6 +702,7 @@ loop_lp_done(struct loop *l, int rc, char *cause)
 	free(cause);
 	loop_log_traffic(&l->lp_se);
 	took = sync_take(l->store, &l->lp_rq, &l->lp_r, &res, &why);
+	fault_sync(&l->lp_se, took < 0 ? -1 : 0, &res);
 	if (took < 0) {
 		loop_lp_close(l);
 		loop_sync_failed(l, why, -1);
@@ -929,16 +932,18 @@ loop_once(struct loop *l, char **cause)
 	struct session se;
 	struct sync_result res;
 	char *sync_cause = NULL, *flush_cause = NULL, *remind_cause = NULL;
-	int opened, rv = 0;
+	int opened, synced, rv = 0;
 
 	memset(&res, 0, sizeof res);
 	opened = loop_session(l, &se, &sync_cause) == 0;
 	if (opened && loop_flush(l, &se, &flush_cause) != 0)
 		rv = -1;
-	if (opened && sync_run(l->store, &se, &res, &sync_cause) == 0)
+	synced = opened && sync_run(l->store, &se, &res, &sync_cause) == 0;
+	if (synced)
 		loop_log_synced(&res);
 	else
 		rv = -1;
+	fault_sync(opened ? &se : NULL, synced ? 0 : -1, &res);
 	if (sync_cause != NULL && strstr(sync_cause, "myna login") == NULL) {
 		/* A cause that already says what to do is left alone; the
 		 * others are trouble with the network or the server. */

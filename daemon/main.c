@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault.h"
 #include "i18n.h"
 #include "log.h"
 #include "loop.h"
@@ -83,6 +84,7 @@ main(int argc, char **argv)
 	i18n_init(config_cause == NULL ? loop_language(l) : NULL);
 	if (config_cause == NULL)
 		loop_apply_language(l);
+	fault_init("mynad", MYNA_VERSION, NULL);
 
 	if (mode == MAIN_HELP) {
 		main_usage();

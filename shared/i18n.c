@@ -23,6 +23,14 @@
 static char i18n_language[3];
 static char i18n_chosen_variant[8];
 
+/* LANGUAGE as it was before a setting replaced it (i18n_language_had: it
+ * was set at all), and the value the setting put there (NULL: none), so
+ * that a later i18n_init without a setting, or with another, starts from
+ * the environment the program was given. */
+static char *i18n_language_saved;
+static int i18n_language_had;
+static char *i18n_language_ours;
+
 /* Returns 1 if dir holds a catalogue for the text domain, in any language. */
 static int i18n_has_catalogue(const char *dir)
 {
@@ -110,12 +118,36 @@ static void i18n_set_language(const char *language)
 			if (setlocale(LC_MESSAGES, table[i].locales[j]) != NULL)
 				break;
 		}
+		i18n_language_had = getenv("LANGUAGE") != NULL;
+		free(i18n_language_saved);
+		i18n_language_saved = i18n_language_had ? xstrdup(getenv("LANGUAGE")) : NULL;
 		setenv("LANGUAGE", table[i].gettext_language, 1);
+		free(i18n_language_ours);
+		i18n_language_ours = xstrdup(table[i].gettext_language);
 		snprintf(i18n_language, sizeof i18n_language, "%s", table[i].lang);
 		snprintf(i18n_chosen_variant, sizeof i18n_chosen_variant, "%s",
 		         table[i].variant);
 		return;
 	}
+}
+
+/* Puts back the LANGUAGE that a setting replaced, unless something else
+ * has changed it since (then that is the environment to follow). */
+static void i18n_restore_language(void)
+{
+	const char *now = getenv("LANGUAGE");
+
+	if (i18n_language_ours == NULL)
+		return;
+	if (now != NULL && strcmp(now, i18n_language_ours) == 0) {
+		if (i18n_language_had)
+			setenv("LANGUAGE", i18n_language_saved, 1);
+		else
+			unsetenv("LANGUAGE");
+	}
+	xfree(&i18n_language_ours);
+	xfree(&i18n_language_saved);
+	i18n_language_had = 0;
 }
 
 void i18n_init(const char *language)
@@ -124,6 +156,10 @@ void i18n_init(const char *language)
 
 	i18n_language[0] = '\0';
 	i18n_chosen_variant[0] = '\0';
+	/* Each call starts from the environment the program was given, so
+	 * that a change of the setting (to another language, or back to the
+	 * locale's) applies at once. */
+	i18n_restore_language();
 	/* A locale the system does not have leaves "C"; LC_CTYPE is mended
 	 * below. */
 	setlocale(LC_ALL, "");

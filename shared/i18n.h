@@ -26,7 +26,10 @@ __attribute__((format_arg(1))) static inline char *i18n_gettext(const char *s)
  * any message it lacks); NULL or an unknown value follows LANGUAGE /
  * LC_ALL / LC_MESSAGES / LANG, where LANGUAGE=ja@easy:ja also selects plain
  * Japanese.  Makes LC_CTYPE UTF-8 even when the environment's locale is not
- * (wcwidth needs it). */
+ * (wcwidth needs it).  Called again, it changes the language at once: every
+ * message translated afterwards is in the new one, and NULL goes back to
+ * what the environment chooses (the LANGUAGE that a setting replaced is put
+ * back). */
 void i18n_init(const char *language);
 
 /* The language in use for server text: "ja" or "en" (plain Japanese is

@@ -462,8 +462,48 @@ struct store {
 	char	     *path;
 	char	     *error;
 	int	      damaged;	/* SQLite found the file corrupt */
+	int	      opening;	/* store_open has not finished */
 	sqlite3_stmt *stmt[ST_COUNT];
 };
+
+static void (*store_fault_hook)(const char *code);
+
+void
+store_set_fault_hook(void (*fn)(const char *code))
+{
+	store_fault_hook = fn;
+}
+
+/* Tells the fault hook that s failed, by SQLite's primary result code. */
+static void
+store_fault(struct store *s)
+{
+	static const char *const names[] = {
+		[SQLITE_ERROR] = "error",	[SQLITE_INTERNAL] = "internal",
+		[SQLITE_PERM] = "perm",		[SQLITE_ABORT] = "abort",
+		[SQLITE_BUSY] = "busy",		[SQLITE_LOCKED] = "locked",
+		[SQLITE_NOMEM] = "nomem",	[SQLITE_READONLY] = "readonly",
+		[SQLITE_INTERRUPT] = "interrupt", [SQLITE_IOERR] = "ioerr",
+		[SQLITE_CORRUPT] = "corrupt",	[SQLITE_NOTFOUND] = "notfound",
+		[SQLITE_FULL] = "full",		[SQLITE_CANTOPEN] = "cantopen",
+		[SQLITE_PROTOCOL] = "protocol", [SQLITE_EMPTY] = "empty",
+		[SQLITE_SCHEMA] = "schema",	[SQLITE_TOOBIG] = "toobig",
+		[SQLITE_CONSTRAINT] = "constraint", [SQLITE_MISMATCH] = "mismatch",
+		[SQLITE_MISUSE] = "misuse",	[SQLITE_NOLFS] = "nolfs",
+		[SQLITE_AUTH] = "auth",		[SQLITE_FORMAT] = "format",
+		[SQLITE_RANGE] = "range",	[SQLITE_NOTADB] = "notadb",
+	};
+	const char *name = "other";
+	char code[48];
+	int rc = s->db != NULL ? sqlite3_errcode(s->db) & 0xff : SQLITE_OK;
+
+	if (store_fault_hook == NULL)
+		return;
+	if (rc > 0 && (size_t)rc < sizeof names / sizeof names[0] && names[rc] != NULL)
+		name = names[rc];
+	snprintf(code, sizeof code, "store.%s%s", s->opening ? "open." : "", name);
+	store_fault_hook(code);
+}
 
 /* Replaces the kept reason with a formatted one; returns -1 for the caller
  * to pass on. */
@@ -479,6 +519,7 @@ store_fail(struct store *s, const char *fmt, ...)
 	va_end(ap);
 	free(s->error);
 	s->error = msg ? msg : xstrdup(_("out of memory"));
+	store_fault(s);
 	return -1;
 }
 
@@ -719,6 +760,7 @@ store_open(const char *path, struct store **out, char **cause)
 	}
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
+	s->opening = 1;
 	if (store_create_file(s) < 0)
 		goto fail;
 	rc = sqlite3_open_v2(path, &s->db,
@@ -735,6 +777,7 @@ store_open(const char *path, struct store **out, char **cause)
 	}
 	if (store_setup(s) < 0)
 		goto fail;
+	s->opening = 0;
 	*out = s;
 	return 0;
 fail:

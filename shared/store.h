@@ -31,6 +31,13 @@ struct store_deadline {
 	int		     done;
 };
 
+/* fn(code) is called whenever a store call fails, with a short fixed code
+ * for error reports (fault.h): "store." and SQLite's primary result code
+ * in words ("store.busy", "store.corrupt", "store.full", ...; "store.other"
+ * for a failure that is not SQLite's), "store.open." before it while the
+ * store is being opened.  NULL: none.  For the whole process. */
+void store_set_fault_hook(void (*fn)(const char *code));
+
 /* Opens (creating and migrating) the store at path; the parent directory is
  * created.  Returns 0, or -1 with a newly allocated reason in *cause. */
 int store_open(const char *path, struct store **out, char **cause);

@@ -37,6 +37,7 @@ struct sync_page_counts {
 	size_t skipped;
 	size_t new_notices;
 	size_t new_deadlines;
+	int    store_failed;	/* a change failed in the store, not in decoding */
 };
 
 /* Applies one notice change. */
@@ -64,6 +65,7 @@ sync_notice(struct store *st, const struct wire_change *c, struct sync_page_coun
 		n->new_notices++;
 	return 0;
 store_fail:
+	n->store_failed = 1;
 	*cause = xstrdup(store_error(st));
 	return -1;
 }
@@ -93,6 +95,7 @@ sync_deadline(struct store *st, const struct wire_change *c, struct sync_page_co
 		n->new_deadlines++;
 	return 0;
 store_fail:
+	n->store_failed = 1;
 	*cause = xstrdup(store_error(st));
 	return -1;
 }
@@ -104,8 +107,9 @@ store_fail:
 
 /* Turns a failed store call into the cause of the page's failure. */
 static int
-sync_store_fail(struct store *st, char **cause)
+sync_store_fail(struct store *st, struct sync_page_counts *n, char **cause)
 {
+	n->store_failed = 1;
 	*cause = xstrdup(store_error(st));
 	return -1;
 }
@@ -117,14 +121,13 @@ sync_procedure(struct store *st, const struct wire_change *c, struct sync_page_c
 	struct wire_procedure p;
 	int rc;
 
-	(void)n;
 	if (c->deleted)
-		return store_procedure_delete(st, c->id) < 0 ? sync_store_fail(st, cause) : 0;
+		return store_procedure_delete(st, c->id) < 0 ? sync_store_fail(st, n, cause) : 0;
 	if (wire_procedure_decode(c, &p, cause) < 0)
 		return -1;
 	rc = store_procedure_upsert(st, &p);
 	wire_procedure_release(&p);
-	return rc < 0 ? sync_store_fail(st, cause) : 0;
+	return rc < 0 ? sync_store_fail(st, n, cause) : 0;
 }
 
 static int
@@ -134,14 +137,13 @@ sync_application(struct store *st, const struct wire_change *c, struct sync_page
 	struct wire_application a;
 	int rc;
 
-	(void)n;
 	if (c->deleted)
-		return store_application_delete(st, c->id) < 0 ? sync_store_fail(st, cause) : 0;
+		return store_application_delete(st, c->id) < 0 ? sync_store_fail(st, n, cause) : 0;
 	if (wire_application_decode(c, &a, cause) < 0)
 		return -1;
 	rc = store_application_upsert(st, &a);
 	wire_application_release(&a);
-	return rc < 0 ? sync_store_fail(st, cause) : 0;
+	return rc < 0 ? sync_store_fail(st, n, cause) : 0;
 }
 
 static int
@@ -151,14 +153,13 @@ sync_record(struct store *st, const struct wire_change *c, struct sync_page_coun
 	struct wire_record r;
 	int rc;
 
-	(void)n;
 	if (c->deleted)
-		return store_record_delete(st, c->id) < 0 ? sync_store_fail(st, cause) : 0;
+		return store_record_delete(st, c->id) < 0 ? sync_store_fail(st, n, cause) : 0;
 	if (wire_record_decode(c, &r, cause) < 0)
 		return -1;
 	rc = store_record_upsert(st, &r);
 	wire_record_release(&r);
-	return rc < 0 ? sync_store_fail(st, cause) : 0;
+	return rc < 0 ? sync_store_fail(st, n, cause) : 0;
 }
 
 static int
@@ -168,14 +169,13 @@ sync_access(struct store *st, const struct wire_change *c, struct sync_page_coun
 	struct wire_access a;
 	int rc;
 
-	(void)n;
 	if (c->deleted)
-		return store_access_delete(st, c->id) < 0 ? sync_store_fail(st, cause) : 0;
+		return store_access_delete(st, c->id) < 0 ? sync_store_fail(st, n, cause) : 0;
 	if (wire_access_decode(c, &a, cause) < 0)
 		return -1;
 	rc = store_access_upsert(st, &a);
 	wire_access_release(&a);
-	return rc < 0 ? sync_store_fail(st, cause) : 0;
+	return rc < 0 ? sync_store_fail(st, n, cause) : 0;
 }
 
 /* The change types this version stores. */
@@ -204,16 +204,18 @@ sync_same_cursor(const char *a, const char *b)
 /* Writes a page and the cursor after it in one transaction.  etag is the
  * page's ETag; it is kept only when the next request will be the same as
  * this one.  Returns 0, 1 when the store's cursor is no longer
- * asked_cursor (the page is dropped), or -1 with *cause. */
+ * asked_cursor (the page is dropped), or -1 with *cause and the kind of
+ * failure in res. */
 static int
 sync_apply(struct store *st, const struct wire_page *p, const char *asked_cursor,
-	   const char *etag, struct sync_page_counts *n, char **cause)
+	   const char *etag, struct sync_page_counts *n, struct sync_result *res, char **cause)
 {
 	char *now_cursor = NULL;
 	size_t i, j;
 	int rc;
 
 	memset(n, 0, sizeof *n);
+	res->fault = SYNC_FAULT_STORE;
 	if (store_begin(st) < 0) {
 		*cause = xstrdup(store_error(st));
 		return -1;
@@ -225,6 +227,7 @@ sync_apply(struct store *st, const struct wire_page *p, const char *asked_cursor
 	if (!sync_same_cursor(now_cursor, asked_cursor)) {
 		free(now_cursor);
 		store_rollback(st);
+		res->fault = SYNC_FAULT_NONE;
 		return 1;
 	}
 	free(now_cursor);
@@ -239,8 +242,13 @@ sync_apply(struct store *st, const struct wire_page *p, const char *asked_cursor
 			n->skipped++;
 			continue;
 		}
-		if (sync_types[j].apply(st, c, n, cause) < 0)
+		if (sync_types[j].apply(st, c, n, cause) < 0) {
+			if (!n->store_failed) {
+				res->fault = SYNC_FAULT_DECODE;
+				res->fault_type = sync_types[j].type;
+			}
 			goto fail;
+		}
 		n->changes++;
 	}
 	rc = *p->cursor ? store_meta_set(st, SYNC_KEY_CURSOR, p->cursor)
@@ -253,6 +261,7 @@ sync_apply(struct store *st, const struct wire_page *p, const char *asked_cursor
 		*cause = xstrdup(store_error(st));
 		goto fail;
 	}
+	res->fault = SYNC_FAULT_NONE;
 	return 0;
 fail:
 	store_rollback(st);
@@ -363,15 +372,18 @@ sync_page(struct store *st, const struct sync_request *rq, const struct api_resp
 
 	*more = 0;
 	if (wire_page_decode(r->body.data, r->body.len, &page, &why) < 0) {
+		res->fault = SYNC_FAULT_DECODE;
+		res->fault_type = NULL;
 		*cause = xasprintf(_("sync failed: %s"), why);
 		goto out;
 	}
 	if (page.has_more && sync_same_cursor(rq->cursor, *page.cursor ? page.cursor : NULL)) {
+		res->fault = SYNC_FAULT_LOOP;
 		*cause = xstrdup(_("sync failed: the server keeps sending more changes "
 				   "without moving on; try again later"));
 		goto out;
 	}
-	rc = sync_apply(st, &page, rq->cursor, r->etag, &n, cause);
+	rc = sync_apply(st, &page, rq->cursor, r->etag, &n, res, cause);
 	if (rc != 0)
 		goto out;
 	res->pages++;
@@ -394,7 +406,7 @@ sync_take(struct store *st, const struct sync_request *rq, const struct api_resp
 
 	if (r->status == 304) {
 		res->not_modified = 1;
-		return sync_done(st, cause) < 0 ? -1 : SYNC_TAKE_DONE;
+		goto done;
 	}
 	if (r->status != 200)
 		return SYNC_TAKE_AGAIN;
@@ -405,7 +417,12 @@ sync_take(struct store *st, const struct sync_request *rq, const struct api_resp
 		return SYNC_TAKE_AGAIN;
 	if (more)
 		return SYNC_TAKE_MORE;
-	return sync_done(st, cause) < 0 ? -1 : SYNC_TAKE_DONE;
+done:
+	if (sync_done(st, cause) < 0) {
+		res->fault = SYNC_FAULT_STORE;
+		return -1;
+	}
+	return SYNC_TAKE_DONE;
 }
 
 int
@@ -421,6 +438,7 @@ sync_run(struct store *st, struct session *se, struct sync_result *res, char **c
 	api_response_init(&r);
 	if (se->api == NULL) {
 		res->signed_out = 1;
+		res->fault = SYNC_FAULT_SIGNIN;
 		*cause = xstrdup(_("not signed in: run myna login"));
 		goto out;
 	}
@@ -429,14 +447,19 @@ sync_run(struct store *st, struct session *se, struct sync_result *res, char **c
 		/* Pages dropped for a moved cursor count too: a bound on the
 		 * requests of one run whatever happens. */
 		if (++rounds > SYNC_MAX_PAGES) {
+			res->fault = SYNC_FAULT_LOOP;
 			*cause = xasprintf(_("sync failed: the server sent more than %d pages "
 					     "in a row; try again later"), SYNC_MAX_PAGES);
 			goto out;
 		}
-		if (sync_request_make(st, 0, &rq, cause) < 0)
+		if (sync_request_make(st, 0, &rq, cause) < 0) {
+			res->fault = SYNC_FAULT_STORE;
 			goto out;
-		if (api_get(se->api, rq.path, rq.etag, &r, cause) < 0)
+		}
+		if (api_get(se->api, rq.path, rq.etag, &r, cause) < 0) {
+			res->fault = SYNC_FAULT_NETWORK;
 			goto out;
+		}
 
 		if (r.status == 304) {
 			res->not_modified = 1;
@@ -447,6 +470,7 @@ sync_run(struct store *st, struct session *se, struct sync_result *res, char **c
 			if (session_refresh(se, cause) < 0) {
 				res->status = 401;
 				res->signed_out = se->signed_out;
+				res->fault = se->signed_out ? SYNC_FAULT_SIGNIN : SYNC_FAULT_NETWORK;
 				goto out;
 			}
 			continue;
@@ -455,8 +479,10 @@ sync_run(struct store *st, struct session *se, struct sync_result *res, char **c
 			/* The server no longer has the changes since our cursor:
 			 * fetch everything again. */
 			restarted = 1;
-			if (sync_restart(st, cause) < 0)
+			if (sync_restart(st, cause) < 0) {
+				res->fault = SYNC_FAULT_STORE;
 				goto out;
+			}
 			continue;
 		}
 		if (r.status != 200) {
@@ -464,6 +490,7 @@ sync_run(struct store *st, struct session *se, struct sync_result *res, char **c
 			res->retry_after = r.retry_after;
 			/* Refreshed a moment ago and still refused. */
 			res->signed_out = r.status == 401;
+			res->fault = r.status == 401 ? SYNC_FAULT_SIGNIN : SYNC_FAULT_STATUS;
 			*cause = sync_http_error(&r);
 			goto out;
 		}
@@ -476,8 +503,10 @@ sync_run(struct store *st, struct session *se, struct sync_result *res, char **c
 		if (!more)
 			break;
 	}
-	if (sync_done(st, cause) < 0)
+	if (sync_done(st, cause) < 0) {
+		res->fault = SYNC_FAULT_STORE;
 		goto out;
+	}
 	rc = 0;
 out:
 	sync_request_release(&rq);

@@ -22,6 +22,18 @@
 
 #define SYNC_PAGE_LIMIT 200
 
+/* What kind of failure a failed sync had, for error reports (fault.h). */
+enum sync_fault {
+	SYNC_FAULT_NONE,
+	SYNC_FAULT_NETWORK,	/* no answer came */
+	SYNC_FAULT_SIGNIN,	/* the sign-in was refused, or there is none */
+	SYNC_FAULT_STATUS,	/* an answer whose status is not one that moves on
+				   (status says which) */
+	SYNC_FAULT_DECODE,	/* a page, or a change in it, that cannot be decoded */
+	SYNC_FAULT_STORE,	/* the local store failed */
+	SYNC_FAULT_LOOP,	/* the server kept sending pages without moving on */
+};
+
 struct sync_result {
 	size_t pages;
 	size_t changes;		/* changes applied */
@@ -34,6 +46,10 @@ struct sync_result {
 	long   retry_after;	/* seconds the server asked to wait (Retry-After), or -1 */
 	int    signed_out;	/* the sign-in was refused and cannot be renewed:
 				   only `myna login` helps, retrying does not */
+	enum sync_fault fault;	/* what kind of failure it was */
+	const char *fault_type;	/* SYNC_FAULT_DECODE: the type of the change that
+				   could not be decoded ("notice", ...), NULL
+				   when the page itself could not (static) */
 };
 
 /* Returns 0, or -1 with a newly allocated reason in *cause.  *res is filled
@@ -64,8 +80,8 @@ enum sync_take {
 };
 
 /* Applies r, the answer to rq.  Adds to *res what was applied.  Returns
- * the outcome; -1 with *cause only when the store failed or the page was
- * malformed. */
+ * the outcome; -1 with *cause (and res->fault set) only when the store
+ * failed or the page was malformed. */
 int sync_take(struct store *st, const struct sync_request *rq, const struct api_response *r,
 	      struct sync_result *res, char **cause);
 

@@ -314,3 +314,15 @@ size_t text_fit(const char *s, int cols)
 	}
 	return used;
 }
+
+char *text_pad(const char *s, int cols)
+{
+	int w = text_width(s), pad = cols > w ? cols - w : 0;
+	size_t len = strlen(s);
+	char *r = xmalloc(len + (size_t)pad + 1);
+
+	memcpy(r, s, len);
+	memset(r + len, ' ', (size_t)pad);
+	r[len + (size_t)pad] = '\0';
+	return r;
+}

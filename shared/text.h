@@ -32,4 +32,9 @@ int text_width(const char *s);
  * a character. */
 size_t text_fit(const char *s, int cols);
 
+/* Returns s followed by the blanks that make it cols columns wide (as
+ * text_width counts them: a Japanese character is 2), newly allocated;
+ * s as it is when it is that wide already. */
+char *text_pad(const char *s, int cols);
+
 #endif

@@ -9,6 +9,7 @@
 #include "app.h"
 #include "control.h"
 #include "date.h"
+#include "fault.h"
 #include "i18n.h"
 #include "mem.h"
 #include "session.h"
@@ -226,7 +227,7 @@ app_build(struct app *a)
 		rc = view_agencies(&a->view, a->store, &cause);
 		break;
 	case VIEW_SETTINGS:
-		settings_view(&a->view, a->config);
+		settings_view(&a->view, a->config, a->width);
 		break;
 	case VIEW_SNOOZE:
 		rc = view_snooze(&a->view, a->store, p->subject, now, &found, &cause);
@@ -240,7 +241,7 @@ app_build(struct app *a)
 		view_help(&a->view,
 			  p->subject != NULL && strcmp(p->subject, "all") == 0 ? VIEW_SCREENS :
 										  p->help_of,
-			  a->plain);
+			  a->plain, a->width);
 		break;
 	}
 	if (rc < 0) {
@@ -473,6 +474,7 @@ app_release(struct app *a)
 	a->status = NULL;
 	free(a->confirm);
 	a->confirm = NULL;
+	xfree(&a->echo_text);
 	edit_release(&a->edit);
 	voice_close(a->voice);
 	a->voice = NULL;
@@ -698,16 +700,18 @@ app_form_back(struct app *a)
 		app_pop(a);
 }
 
-/* A change of setting key took effect: the language, speech. */
+/* A change of setting key took effect: the language (every screen is
+ * built again in it, and the voice speaks it), speech. */
 static void
 app_setting_changed(struct app *a, const char *key)
 {
-	const char *v;
-
 	if (strcmp(key, "language") == 0) {
-		v = config_get(a->config, "language");
-		if (v != NULL)
-			i18n_init(v);
+		/* Unset is "as the system is set": back to the locale's. */
+		i18n_init(config_get(a->config, "language"));
+		if (a->voice != NULL) {
+			voice_close(a->voice);
+			a->voice = voice_open(a->config);
+		}
 	} else if (strcmp(key, "era") == 0) {
 		date_set_era(config_get_bool(a->config, "era", 0));
 	} else if (strcmp(key, "speech") == 0) {
@@ -719,6 +723,9 @@ app_setting_changed(struct app *a, const char *key)
 		}
 	} else if (strncmp(key, "speech.", 7) == 0) {
 		voice_settings(a->voice, a->config);
+	} else if (strcmp(key, "error_reports") == 0) {
+		/* Off drops the reports that wait, at once. */
+		fault_set_enabled(config_get_bool(a->config, "error_reports", 0));
 	}
 }
 
@@ -739,6 +746,9 @@ app_change_setting(struct app *a, const char *key, const char *value)
 		app_stop_editing(a);
 		app_setting_changed(a, k);
 		app_build(a);
+		/* Said again in the language now in use. */
+		free(said);
+		said = settings_said(a->config, k);
 		app_announce(a, said);
 	} else {
 		if (rc < 0)
@@ -1048,9 +1058,11 @@ app_sync(struct app *a)
 		goto out;
 	}
 	if (sync_run(a->store, &se, &res, &cause) < 0) {
+		fault_sync(&se, -1, &res);
 		app_error_take(a, xasprintf(_("Sync failed: %s"), cause));
 		goto out;
 	}
+	fault_sync(&se, 0, &res);
 	if (res.changes > 0)
 		a->data_serial++;
 	/* Our own writes do not move data_version, but the ids are new. */
@@ -1216,6 +1228,16 @@ app_do(struct app *a, enum keys_action action, size_t page)
 	}
 }
 
+/* Notes what was typed or deleted, for the echo (taken over). */
+static void
+app_echo(struct app *a, char *text, int deleted)
+{
+	free(a->echo_text);
+	a->echo_text = text;
+	a->echo_deleted = deleted;
+	a->echo_serial++;
+}
+
 void
 app_edit_insert(struct app *a, const char *utf8)
 {
@@ -1223,6 +1245,7 @@ app_edit_insert(struct app *a, const char *utf8)
 
 	if (!a->editing || !edit_insert(&a->edit, utf8))
 		return;
+	app_echo(a, xstrdup(utf8), 0);
 	a->serial++;
 	/* Every keystroke of a form's answer is in the draft at once. */
 	if (a->wizard != NULL && a->view.screen == VIEW_FORM &&
@@ -1245,15 +1268,33 @@ app_edit_changed(struct app *a)
 void
 app_edit_backspace(struct app *a)
 {
-	if (a->editing && edit_backspace(&a->edit))
+	size_t pos = a->edit.pos;
+	char *before;
+
+	if (!a->editing)
+		return;
+	before = xstrdup(a->edit.text);
+	if (edit_backspace(&a->edit)) {
+		app_echo(a, xstrndup(before + a->edit.pos, pos - a->edit.pos), 1);
 		app_edit_changed(a);
+	}
+	free(before);
 }
 
 void
 app_edit_delete(struct app *a)
 {
-	if (a->editing && edit_delete(&a->edit))
+	size_t len = a->edit.len;
+	char *before;
+
+	if (!a->editing)
+		return;
+	before = xstrdup(a->edit.text);
+	if (edit_delete(&a->edit)) {
+		app_echo(a, xstrndup(before + a->edit.pos, len - a->edit.len), 1);
 		app_edit_changed(a);
+	}
+	free(before);
 }
 
 void

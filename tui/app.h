@@ -72,6 +72,12 @@ struct app {
 	size_t		 form_step;	/* the question the field's text belongs to */
 	struct edit	 edit;		/* the text of the field being typed in */
 	int		 editing;
+	/* The last change typed into the field, for the speech presenter's
+	 * echo: echo_serial grows with each; echo_text is what was inserted,
+	 * or deleted when echo_deleted is 1 (NULL: nothing yet). */
+	unsigned	 echo_serial;
+	char		*echo_text;
+	int		 echo_deleted;
 	char		*confirm;	/* the draft that x would delete at once */
 	long		 send_wait;	/* APP_SEND_WAIT; tests may shorten it */
 	/* Called before something that blocks (a sync, sending) once the

@@ -16,6 +16,7 @@
 #include "control.h"
 #include "curses.h"
 #include "date.h"
+#include "fault.h"
 #include "i18n.h"
 #include "ics.h"
 #include "listing.h"
@@ -25,6 +26,7 @@
 #include "session.h"
 #include "speech.h"
 #include "sync.h"
+#include "text.h"
 #include "view.h"
 #include "wire.h"
 
@@ -122,7 +124,7 @@ void
 cmd_help(FILE *out)
 {
 	size_t i;
-	char *left;
+	char *left, *padded;
 
 	fprintf(out, "%s", _("Usage: myna [--plain] [--speech]\n"
 			     "       myna COMMAND [ARGUMENTS]\n"
@@ -133,7 +135,10 @@ cmd_help(FILE *out)
 			     "Commands:\n"));
 	for (i = 0; i < cmd_count; i++) {
 		left = xasprintf("%s %s", cmd_table[i].name, _(cmd_table[i].usage));
-		fprintf(out, "  %-30s %s\n", left, _(cmd_table[i].help));
+		/* Padded by terminal columns, not bytes: usages may be Japanese. */
+		padded = text_pad(left, 30);
+		fprintf(out, "  %s %s\n", padded, _(cmd_table[i].help));
+		free(padded);
 		free(left);
 	}
 	fprintf(out, "%s", _("\n"
@@ -249,6 +254,7 @@ cmd_sync(struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (sync_run(ctx->store, &se, &res, &cause) < 0) {
+		fault_sync(&se, -1, &res);
 		cmd_error(_("Sync failed: %s"), cause);
 		if (res.changes > 0)
 			cmd_error(ngettext("%zu change was saved before the failure; run myna sync "
@@ -259,6 +265,7 @@ cmd_sync(struct cmd_ctx *ctx, int argc, char **argv)
 				  res.changes);
 		goto out;
 	}
+	fault_sync(&se, 0, &res);
 	news = view_news(res.new_notices, res.new_deadlines);
 	if (news != NULL)
 		printf(_("Synced: %s\n"), news);

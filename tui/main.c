@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "date.h"
+#include "fault.h"
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
@@ -54,6 +55,8 @@ main(int argc, char **argv)
 			  cause);
 		goto out;
 	}
+	/* Before the store is opened, so that its errors are noted too. */
+	fault_init("myna", MYNA_VERSION, ctx.config);
 
 	opterr = 0;
 	/* "+": options end at the command's name; the rest is the command's. */

@@ -20,41 +20,61 @@ struct settings_entry {
 	const char	  *def;		/* the value when unset */
 	long		   min, max;	/* numbers */
 	const char *const *values;	/* lists: the values in order, NULL-terminated */
+	const char *const *words;	/* lists: each value in words (N_), or NULL */
 	const char	  *hint;	/* what to type (N_) */
 	/* Checks a typed value and returns it as it is to be written (newly
 	 * allocated), or NULL; NULL check: numbers within min and max. */
 	char *(*check)(const char *value);
 };
 
-/* "" is "follow the system": the key is removed from the file. */
+/* "" is "follow the system": the key is removed from the file.  The
+ * languages are named in their own words, which are not translated: a
+ * person who cannot read the current language must still find theirs. */
 static const char *const settings_languages[] = { "", "ja", "en", "ja-easy", NULL };
+static const char *const settings_language_words[] = {
+	N_("as the system is set"), "日本語 (Japanese)", "English",
+	"やさしい日本語 (plain Japanese)", NULL
+};
+/* What the speech presenter says while a field is typed in. */
+static const char *const settings_echoes[] = { "characters", "words", "off", NULL };
+static const char *const settings_echo_words[] = {
+	N_("each character"), N_("each word"), N_("off"), NULL
+};
 
 static char *settings_check_offsets(const char *value);
 static char *settings_check_quiet(const char *value);
 static char *settings_check_voice(const char *value);
 
 static const struct settings_entry settings_table[] = {
-	{ "language", N_("Language"), SETTINGS_LIST, "", 0, 0, settings_languages, NULL, NULL },
-	{ "speech", N_("Speech"), SETTINGS_ONOFF, "off", 0, 0, NULL, NULL, NULL },
-	{ "speech.rate", N_("Speech rate"), SETTINGS_NUMBER, "0", -100, 100, NULL,
+	{ "language", N_("Language"), SETTINGS_LIST, "", 0, 0, settings_languages,
+	  settings_language_words, NULL, NULL },
+	{ "speech", N_("Speech"), SETTINGS_ONOFF, "off", 0, 0, NULL, NULL, NULL, NULL },
+	{ "speech.rate", N_("Speech rate"), SETTINGS_NUMBER, "0", -100, 100, NULL, NULL,
 	  N_("a number from -100 (slowest) to 100 (fastest); 0 is the synthesiser's own"), NULL },
-	{ "speech.voice", N_("Speech voice"), SETTINGS_TEXT, "", 0, 0, NULL,
+	{ "speech.pitch", N_("Speech pitch"), SETTINGS_NUMBER, "0", -100, 100, NULL, NULL,
+	  N_("a number from -100 (lowest) to 100 (highest); 0 is the synthesiser's own"), NULL },
+	{ "speech.volume", N_("Speech volume"), SETTINGS_NUMBER, "0", -100, 100, NULL, NULL,
+	  N_("a number from -100 (quietest) to 100 (loudest); 0 is the synthesiser's own"),
+	  NULL },
+	{ "speech.voice", N_("Speech voice"), SETTINGS_TEXT, "", 0, 0, NULL, NULL,
 	  N_("the name of a voice of your synthesiser, or nothing for its own"),
 	  settings_check_voice },
+	{ "speech_echo", N_("Typing echo"), SETTINGS_LIST, "characters", 0, 0, settings_echoes,
+	  settings_echo_words, NULL, NULL },
 	{ "reminder_offsets", N_("Reminders, days before a deadline"), SETTINGS_TEXT,
-	  SETTINGS_OFFSETS_DEFAULT, 0, 0, NULL,
+	  SETTINGS_OFFSETS_DEFAULT, 0, 0, NULL, NULL,
 	  N_("days before the deadline, separated by commas, such as 30,7,3,1,0"),
 	  settings_check_offsets },
-	{ "reminder_hour", N_("Reminder hour"), SETTINGS_NUMBER, "9", 0, 23, NULL,
+	{ "reminder_hour", N_("Reminder hour"), SETTINGS_NUMBER, "9", 0, 23, NULL, NULL,
 	  N_("the hour of the day, from 0 to 23"), NULL },
-	{ "quiet_hours", N_("Quiet hours"), SETTINGS_TEXT, "off", 0, 0, NULL,
+	{ "quiet_hours", N_("Quiet hours"), SETTINGS_TEXT, "off", 0, 0, NULL, NULL,
 	  N_("from-to as hours, such as 22-7 or 22:30-6:45, or off"), settings_check_quiet },
 	{ "notifications", N_("Desktop notifications"), SETTINGS_ONOFF, "on", 0, 0, NULL, NULL,
-	  NULL },
+	  NULL, NULL },
 	{ "error_reports", N_("Send error reports (nothing personal)"), SETTINGS_ONOFF, "off", 0,
-	  0, NULL, NULL, NULL },
+	  0, NULL, NULL, NULL, NULL },
 	{ "era", N_("Japanese dates with the era year (Reiwa)"), SETTINGS_ONOFF, "off", 0, 0,
-	  NULL, NULL, NULL },
+	  NULL, NULL, NULL, NULL },
 };
 
 #define SETTINGS_COUNT (sizeof settings_table / sizeof settings_table[0])
@@ -186,13 +206,13 @@ settings_words(const struct settings_entry *e, const char *v)
 	case SETTINGS_ONOFF:
 		return xstrdup(settings_on(v) ? _("on") : _("off"));
 	case SETTINGS_LIST:
-		if (strcmp(v, "ja") == 0)
-			return xstrdup("日本語 (Japanese)");
-		if (strcmp(v, "en") == 0)
-			return xstrdup("English");
-		if (strcmp(v, "ja-easy") == 0)
-			return xstrdup("やさしい日本語 (plain Japanese)");
-		return xstrdup(_("as the system is set"));
+		for (i = 0; e->values[i] != NULL; i++) {
+			if (strcmp(e->values[i], v) == 0)
+				return xstrdup(_(e->words[i]));
+		}
+		/* A value written by hand that is not one of the list: what
+		 * reads the setting takes the default. */
+		return settings_words(e, e->def);
 	case SETTINGS_NUMBER:
 		if (strcmp(e->key, "reminder_hour") == 0)
 			return xasprintf("%s:00", v);
@@ -222,8 +242,9 @@ settings_words(const struct settings_entry *e, const char *v)
 }
 
 void
-settings_view(struct view *v, const struct config *c)
+settings_view(struct view *v, const struct config *c, int width)
 {
+	char *about;
 	size_t i, sec;
 
 	view_release(v);
@@ -237,6 +258,27 @@ settings_view(struct view *v, const struct config *c)
 			      settings_words(&settings_table[i],
 					     settings_value(c, &settings_table[i])),
 			      sec);
+	/* What an error report holds, said where it is chosen. */
+	about = xstrdup(_("Error reports hold only the program's name and version, a short "
+			  "code of the error and how many times it happened: never your name, "
+			  "your deadlines, notices or applications, or your sign-in. They go to "
+			  "your myna-bff server, and only when this is on."));
+	view_add_lines(v, &about, 1, width);
+	free(about);
+}
+
+char *
+settings_said(const struct config *c, const char *key)
+{
+	const struct settings_entry *e = settings_find(key);
+	char *words, *said;
+
+	if (e == NULL)
+		return xstrdup("");
+	words = settings_words(e, settings_value(c, e));
+	said = xasprintf(_("%s: %s"), _(e->label), words);
+	free(words);
+	return said;
 }
 
 int

@@ -7,6 +7,11 @@
  *
  * Kinds: on/off and a short list of values change in place (Enter moves
  * to the next value); numbers and text are typed.
+ *
+ * The settings: language, speech (on/off), speech.rate, speech.pitch,
+ * speech.volume, speech.voice, speech_echo (what typing says: characters,
+ * words, off), reminder_offsets, reminder_hour, quiet_hours,
+ * notifications, error_reports.
  */
 #ifndef MYNA_TUI_SETTINGS_H
 #define MYNA_TUI_SETTINGS_H
@@ -15,8 +20,12 @@
 #include "view.h"
 
 /* The Settings screen: one SETTING item per setting, id its key, status
- * its value in words. */
-void settings_view(struct view *v, const struct config *c);
+ * its value in words; then lines (wrapped at width columns, 0: not
+ * wrapped) that say what an error report holds. */
+void settings_view(struct view *v, const struct config *c, int width);
+/* "Label: value in words" for key as it is set now, in the language in
+ * use ("" when key is not a setting).  Newly allocated. */
+char *settings_said(const struct config *c, const char *key);
 
 /* 1 when key's value is typed (number or text), 0 when Enter changes it
  * in place, -1 when key is not a setting. */

@@ -646,36 +646,101 @@ view_screen_name(enum view_screen s)
 	return _("Help");
 }
 
-/* Adds the keys of the table that work on screen mask as "key: what it
- * does" lines; with common 1, only those that work on every common screen
- * (KEYS_COMMON); with common -1, only those that do not. */
+/* Columns that descriptions need at least to be put in a column of their
+ * own: eight Japanese characters. */
+#define VIEW_HELP_ROOM 16
+
+/* The name help shows for key table row k when it is listed for mask
+ * (with common 1, only rows that work on every common screen, KEYS_COMMON;
+ * with common -1, only those that do not), translated; NULL when it is
+ * not listed. */
+static const char *
+view_help_name(const struct keys_entry *k, unsigned mask, int common, int plain)
+{
+	int everywhere = (k->screens & KEYS_COMMON) == KEYS_COMMON;
+	const char *name;
+
+	if (!(k->screens & mask) || k->name == NULL || (common > 0 && !everywhere) ||
+	    (common < 0 && everywhere))
+		return NULL;
+	name = plain ? (k->plain_name != NULL ? k->plain_name : k->plain) : k->name;
+	return name != NULL ? _(name) : NULL;
+}
+
+/* The widest "name:" of the rows listed for mask, in columns. */
+static int
+view_help_column(unsigned mask, int common, int plain)
+{
+	const char *name;
+	size_t i;
+	int w, widest = 0;
+
+	for (i = 0; i < keys_count; i++) {
+		name = view_help_name(&keys_table[i], mask, common, plain);
+		if (name != NULL && (w = text_width(name) + 1) > widest)
+			widest = w;
+	}
+	return widest;
+}
+
+/* Adds the keys of the table listed for mask (as view_help_name) as lines
+ * "key:  what it does", the descriptions in one column that starts col + 1
+ * columns in (measured in terminal columns, so that Japanese names line
+ * up).  With width > 0 a description is wrapped to fit, its further lines
+ * starting in the same column; when the column would leave fewer than
+ * VIEW_HELP_ROOM columns for them, lines are "key: what it does" wrapped
+ * at the width instead. */
 static void
-view_help_keys(struct view *v, unsigned mask, int common, int plain, size_t sec)
+view_help_keys(struct view *v, unsigned mask, int common, int plain, int col, int width,
+	       size_t sec)
 {
 	const struct keys_entry *k;
 	const char *name;
-	size_t i;
-	int everywhere;
+	char **lines, *head, *indent;
+	size_t i, j, n;
+	int aligned = width <= 0 || width - (col + 1) >= VIEW_HELP_ROOM;
 
+	indent = text_pad("", col);
 	for (i = 0; i < keys_count; i++) {
 		k = &keys_table[i];
-		everywhere = (k->screens & KEYS_COMMON) == KEYS_COMMON;
-		if (!(k->screens & mask) || k->name == NULL || (common > 0 && !everywhere) ||
-		    (common < 0 && everywhere))
-			continue;
-		name = plain ? (k->plain_name != NULL ? k->plain_name : k->plain) : k->name;
+		name = view_help_name(k, mask, common, plain);
 		if (name == NULL)
 			continue;
-		view_add_item(v, VIEW_ITEM_LINE, NULL, xasprintf("%s: %s", _(name), _(k->help)),
-			      NULL, sec);
+		lines = NULL;
+		n = 0;
+		head = xasprintf("%s:", name);
+		if (!aligned) {
+			char *whole = xasprintf("%s %s", head, _(k->help));
+
+			view_wrap(whole, width, &lines, &n);
+			free(whole);
+			for (j = 0; j < n; j++)
+				view_add_item(v, VIEW_ITEM_LINE, NULL, lines[j], NULL, sec);
+			free(lines);
+			free(head);
+			continue;
+		}
+		view_wrap(_(k->help), width > 0 ? width - col - 1 : 0, &lines, &n);
+		for (j = 0; j < n; j++) {
+			char *left = j == 0 ? text_pad(head, col) : NULL;
+
+			view_add_item(v, VIEW_ITEM_LINE, NULL,
+				      xasprintf("%s %s", j == 0 ? left : indent, lines[j]), NULL,
+				      sec);
+			free(left);
+			free(lines[j]);
+		}
+		free(lines);
+		free(head);
 	}
+	free(indent);
 }
 
 void
-view_help(struct view *v, enum view_screen of, int plain)
+view_help(struct view *v, enum view_screen of, int plain, int width)
 {
 	size_t sec;
-	int s;
+	int s, col, c;
 
 	view_release(v);
 	v->screen = VIEW_HELP;
@@ -684,19 +749,25 @@ view_help(struct view *v, enum view_screen of, int plain)
 	if (of != VIEW_SCREENS) {
 		v->summary = xasprintf(_("Keys for %s"), view_screen_name(of));
 		sec = view_add_section(v, xstrdup(""));
-		view_help_keys(v, VIEW_BIT(of), 0, plain, sec);
+		col = view_help_column(VIEW_BIT(of), 0, plain);
+		view_help_keys(v, VIEW_BIT(of), 0, plain, col, width, sec);
 		return;
 	}
 	/* Every screen: the keys that work on all the usual screens once,
-	 * then what each screen adds. */
+	 * then what each screen adds, all in one column. */
+	col = view_help_column(KEYS_COMMON, 1, plain);
+	for (s = 0; s < VIEW_SCREENS; s++) {
+		if (s != VIEW_HELP && (c = view_help_column(VIEW_BIT(s), -1, plain)) > col)
+			col = c;
+	}
 	v->summary = xstrdup(_("The keys of every screen. Press ? on any screen for its own."));
 	sec = view_add_section(v, xstrdup(_("On most screens")));
-	view_help_keys(v, KEYS_COMMON, 1, plain, sec);
+	view_help_keys(v, KEYS_COMMON, 1, plain, col, width, sec);
 	for (s = 0; s < VIEW_SCREENS; s++) {
 		if (s == VIEW_HELP)
 			continue;
 		sec = view_add_section(v, xasprintf(_("On %s"), view_screen_name((enum view_screen)s)));
-		view_help_keys(v, VIEW_BIT(s), -1, plain, sec);
+		view_help_keys(v, VIEW_BIT(s), -1, plain, col, width, sec);
 	}
 }
 

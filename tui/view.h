@@ -102,8 +102,11 @@ int view_notice(struct view *v, struct store *st, const char *id, time_t now, in
 		int *found, char **cause);
 /* The keys of screen `of`, from the key table: the curses names, or the
  * plain presenter's words when plain is 1.  of VIEW_SCREENS lists every
- * screen, each under its own heading, after the keys that go to screens. */
-void view_help(struct view *v, enum view_screen of, int plain);
+ * screen, each under its own heading, after the keys that go to screens.
+ * Each line is "key:" padded to the widest key (in terminal columns) and
+ * what it does; width > 0 wraps what it does into that column (or, when
+ * that would leave it fewer than 16 columns, wraps whole lines). */
+void view_help(struct view *v, enum view_screen of, int plain, int width);
 
 /* The catalogue (query NULL or blank: the first VIEW_LIST_MAX procedures
  * in id order), or the procedures a search finds (at most VIEW_FOUND_MAX,

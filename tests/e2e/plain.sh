@@ -182,7 +182,7 @@ like "d marks it done and says so" "$(cat "$T/num.out")" "^Marked done: $(re "$f
 is "the store has it done" \
 	"$(myna list deadlines --json | jq -r --arg id "$first_id" '.[] | select(.id==$id) | .status')" "done"
 printf '?\nq\nd 99\nbanana\n' | myna --plain >"$T/help.out" 2>&1
-like "? lists the plain keys of To do" "$(cat "$T/help.out")" "^a number: Open the item"
+like "? lists the plain keys of To do" "$(cat "$T/help.out")" "^a number: +Open the item"
 like "help says how to go back" "$(cat "$T/help.out")" 'Enter q to go back: '
 like "a wrong number is explained" "$(cat "$T/help.out")" 'Enter d and the number of a deadline'
 like "an unknown word is explained" "$(cat "$T/help.out")" '"banana" is not a choice here\.'
@@ -252,7 +252,7 @@ like "info shows My information by category" "$out" '^[0-9]+ records held about 
 like "access shows the access records" "$out" 'times agencies looked at your information'
 like "settings lists each setting with its value" "$out" '^[0-9]+\. Reminder hour — 9:00$'
 like "help lists the keys of every screen" "$out" '^On Access records$'
-like "with the plain words" "$out" '^apps: Go to Applications$'
+like "with the plain words" "$out" '^apps: +Go to Applications$'
 is "no escape byte in the walk" "$(grep -c "$ESC" "$T/screens.out")" "0"
 
 # The wizard in plain mode: numbered choices, one question per prompt,

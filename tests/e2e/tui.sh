@@ -84,7 +84,8 @@ key "2 goes to Notices" 2 "^> $(re "${first_notice:0:30}").*, from .* — unread
 key "Enter reads the notice" Enter '^> From: ' "Status: read" "$first_notice"
 key "Esc goes back to Notices; the notice is read" Escape "^> $(re "${first_notice:0:30}").* — read$" "Notices"
 key "1 goes to To do" 1 "^> $(re "${t1:0:30}")" "To do"
-key "? lists the keys of To do" '?' '^> ' "Keys for To do" "d: Mark the deadline done" "Enter: Open the item"
+key "? lists the keys of To do" '?' '^> ' "Keys for To do" "Mark the deadline done" "Open the item"
+like "... a key and what it does on each line" "$(screen | grep -F 'Mark the deadline done')" '^  d: +Mark the deadline done$'
 like "help's status line says how to leave" "$(screen | tail -n1)" 'Press q to go back'
 key "Esc leaves help" Escape "^> $(re "${t1:0:30}")" "To do"
 key "d marks the focused deadline done and says so" d "^> $(re "${t2:0:30}")" \

@@ -64,7 +64,35 @@ key "7 goes to Settings" 7 '^> Language — as the system is set$' "Settings" \
 	"Speech — off" "Reminder hour — 9:00" "Quiet hours — off"
 key "j to speech" j '^> Speech — off$'
 key "j to its rate" j '^> Speech rate — 0$'
+tm send-keys -t myna Enter C-u
+tm send-keys -t myna -l -- "-40"
+tm send-keys -t myna Enter
+expect "the rate is saved" '^> Speech rate — -40$' "Speech rate: -40"
+key "j to its pitch" j '^> Speech pitch — 0$'
+tm send-keys -t myna Enter
+expect_field "Enter on the pitch puts its value in a field" "Speech pitch" "0"
+tm send-keys -t myna C-u
+type_text "120"
+tm send-keys -t myna Enter
+expect_field "a pitch out of range is refused" "Speech pitch" "120"
+like "... saying what to type" "$(status_line)" '^Not accepted: type a number from -100 \(lowest\) to 100 \(highest\)'
+tm send-keys -t myna C-u
+type_text "25"
+tm send-keys -t myna Enter
+expect "the pitch is saved and said" '^> Speech pitch — 25$' "Speech pitch: 25"
+key "j to its volume" j '^> Speech volume — 0$'
+tm send-keys -t myna Enter C-u
+tm send-keys -t myna -l -- "-10"
+tm send-keys -t myna Enter
+expect "the volume is saved" '^> Speech volume — -10$' "Speech volume: -10"
+like "rate, pitch and volume are in the config file" "$(grep -E '^speech\.(rate|pitch|volume) ' "$config" | sort | tr '\n' ' ')" \
+	'^speech.pitch = 25 speech.rate = -40 speech.volume = -10 $'
 key "j to its voice" j '^> Speech voice — '
+key "j to the typing echo" j '^> Typing echo — each character$'
+key "Enter: words" Enter '^> Typing echo — each word$' "Typing echo: each word"
+key "Enter: off" Enter '^> Typing echo — off$'
+like "in the config file" "$(cat "$config")" '^speech_echo = off$'
+key "Enter: each character again" Enter '^> Typing echo — each character$'
 key "j" j '^> Reminders, days before a deadline — 30 days, 7 days, 3 days, 1 day, on the day$'
 key "j to the reminder hour" j '^> Reminder hour — 9:00$'
 tm send-keys -t myna Enter
@@ -91,15 +119,22 @@ like "the config file says off" "$(cat "$config")" '^notifications = off$'
 key "j to error reports" j '^> Send error reports \(nothing personal\) — off$'
 key "Enter opts in" Enter '^> Send error reports \(nothing personal\) — on$'
 like "the config file says on" "$(cat "$config")" '^error_reports = on$'
+key "j: what an error report holds is said next to it" j '^> Error reports hold only the program' \
+	"and version"
+key "k back to error reports" k '^> Send error reports'
+key "Enter opts out again" Enter '^> Send error reports \(nothing personal\) — off$'
+like "the config file says off" "$(cat "$config")" '^error_reports = off$'
 like "the server setting is kept" "$(cat "$config")" "^server = $BFF_URL\$"
 is "the config file is private" "$(stat -c %a "$config")" "600"
 
-key "8 goes to Help, the keys of every screen" 8 '^> j or Down: Move to the next item$' \
-	"Help" "On most screens" "/: Search the procedures" "8: Go to Help"
-key "G goes to the end of help, the keys of the last screen" G '^> q or Esc: Go back one question' \
+key "8 goes to Help, the keys of every screen" 8 '^> j or Down: +Move to the next item$' \
+	"Help" "On most screens" "Search the procedures" "Go to Help"
+is "what each key does starts in one column" \
+	"$(screen | grep -E '^  (/|8|s): ' | sed -E 's/^(  [^:]*: *).*/\1/' | awk '{ print length($0) }' | sort -u)" "13"
+key "G goes to the end of help, the keys of the last screen" G '^> q or Esc: +Go back one question' \
 	"On checking an application before sending it"
 key "q leaves help for To do" q '^> .+ — ' "To do"
-key "? lists the keys of To do" '?' '^> ' "Keys for To do" "z: Snooze the deadline's reminders"
+key "? lists the keys of To do" '?' '^> ' "Keys for To do" "Snooze the deadline's reminders"
 key "q leaves help" q '^> .+ — ' "To do"
 
 title=$(marker_line | sed -e 's/^> //' -e 's/ — .*$//')

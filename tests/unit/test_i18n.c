@@ -84,6 +84,9 @@ static int reset_env(void **state)
 	size_t i;
 
 	(void)state;
+	/* As a new process: no language setting left from the test before
+	 * (i18n_init puts back the LANGUAGE a setting replaced). */
+	i18n_init(NULL);
 	for (i = 0; i < sizeof locale_vars / sizeof locale_vars[0]; i++)
 		unsetenv(locale_vars[i]);
 	setenv("MYNA_LOCALEDIR", localedir, 1);
@@ -120,6 +123,42 @@ static void test_language_switch(void **state)
 	i18n_init("ja");
 	assert_string_equal(_("Hello"), "こんにちは");
 	assert_string_equal(i18n_lang(), "ja");
+}
+
+/* A setting changed while the program runs, back to none: the locale and
+ * the LANGUAGE the program was given decide again, at once. */
+static void test_language_back_to_environment(void **state)
+{
+	(void)state;
+	setenv("LANG", "ja_JP.UTF-8", 1);
+	i18n_init(NULL);
+	assert_string_equal(_("Hello"), "こんにちは");
+	i18n_init("en");
+	assert_string_equal(_("Hello"), "Hello");
+	i18n_init(NULL);
+	assert_string_equal(_("Hello"), "こんにちは");
+	assert_string_equal(i18n_lang(), "ja");
+	assert_null(getenv("LANGUAGE"));
+	i18n_init("ja-easy");
+	assert_string_equal(_("Hello"), "やあ");
+	i18n_init(NULL);
+	assert_string_equal(_("Hello"), "こんにちは");
+	assert_string_equal(i18n_variant(), "");
+
+	/* LANGUAGE from the environment comes back as it was */
+	setenv("LANG", "en_US.UTF-8", 1);
+	setenv("LANGUAGE", "ja@easy:ja", 1);
+	i18n_init("en");
+	assert_string_equal(_("Hello"), "Hello");
+	i18n_init(NULL);
+	assert_string_equal(getenv("LANGUAGE"), "ja@easy:ja");
+	assert_string_equal(_("Hello"), "やあ");
+	assert_string_equal(i18n_variant(), "easy");
+	i18n_init("ja");
+	i18n_init("en");
+	i18n_init(NULL);
+	assert_string_equal(getenv("LANGUAGE"), "ja@easy:ja");
+	assert_string_equal(_("Hello"), "やあ");
 }
 
 static void test_language_beats_environment(void **state)
@@ -418,6 +457,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup(test_language_ja, reset_env),
 	        cmocka_unit_test_setup(test_language_switch, reset_env),
+	        cmocka_unit_test_setup(test_language_back_to_environment, reset_env),
 	        cmocka_unit_test_setup(test_language_beats_environment, reset_env),
 	        cmocka_unit_test_setup(test_unknown_language_follows_environment, reset_env),
 	        cmocka_unit_test_setup(test_environment_ja, reset_env),

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "date.h"
+#include "fault.h"
 #include "mem.h"
 #include "testdir.h"
 #include "session.h"
@@ -530,7 +531,7 @@ test_bad_page_rolls_back(void **state)
 	struct session se;
 	struct store *st;
 	struct sync_result res;
-	char *cause = NULL;
+	char *cause = NULL, code[80];
 
 	(void)state;
 	fresh("at-1", "rt-1");
@@ -547,6 +548,10 @@ test_bad_page_rolls_back(void **state)
 	assert_non_null(cause);
 	assert_non_null(strstr(cause, "n-bad"));
 	xfree(&cause);
+	/* For error reports: a change of a known type that does not decode. */
+	assert_int_equal(res.fault, SYNC_FAULT_DECODE);
+	assert_string_equal(res.fault_type, "notice");
+	assert_string_equal(fault_sync_code(&res, code, sizeof code), "sync.decode.notice");
 	/* The first page stays applied and counted; the second not at all. */
 	assert_int_equal(res.pages, 1);
 	assert_int_equal(res.changes, 1);
@@ -560,6 +565,9 @@ test_bad_page_rolls_back(void **state)
 	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
 	assert_non_null(strstr(cause, "bad feed page"));
 	xfree(&cause);
+	assert_int_equal(res.fault, SYNC_FAULT_DECODE);
+	assert_null(res.fault_type);
+	assert_string_equal(fault_sync_code(&res, code, sizeof code), "sync.decode.page");
 	assert_meta(st, "sync.cursor", "c1");
 
 	/* Once the server is fixed, sync goes on from where it stopped. */
@@ -657,7 +665,7 @@ test_gone_restarts(void **state)
 	struct session se;
 	struct store *st;
 	struct sync_result res;
-	char *cause = NULL;
+	char *cause = NULL, code[80];
 	int read;
 
 	(void)state;
@@ -704,6 +712,9 @@ test_gone_restarts(void **state)
 	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
 	assert_non_null(strstr(cause, "Gone"));
 	xfree(&cause);
+	/* Gone again after starting over is the server's fault. */
+	assert_int_equal(res.fault, SYNC_FAULT_STATUS);
+	assert_string_equal(fault_sync_code(&res, code, sizeof code), "sync.status.410");
 	store_close(st);
 	session_release(&se);
 }
@@ -714,7 +725,7 @@ test_server_errors(void **state)
 	struct session se;
 	struct store *st;
 	struct sync_result res;
-	char *cause = NULL;
+	char *cause = NULL, code[80];
 
 	(void)state;
 	fresh("at-1", "rt-1");
@@ -729,12 +740,27 @@ test_server_errors(void **state)
 	assert_non_null(strstr(cause, "Service Unavailable: maintenance"));
 	xfree(&cause);
 	assert_meta(st, "sync.cursor", "c1");
+	/* Busy or away on purpose: not a fault to report. */
+	assert_int_equal(res.fault, SYNC_FAULT_STATUS);
+	assert_null(fault_sync_code(&res, code, sizeof code));
 
 	feed.pages[1] = (struct feed_page){ "c1", 429, "{\"title\": \"Too Many Requests\"}",
 					    NULL };
 	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
 	assert_non_null(strstr(cause, "Too Many Requests"));
 	xfree(&cause);
+	assert_null(fault_sync_code(&res, code, sizeof code));
+
+	/* A status the client does not expect. */
+	feed.pages[1] = (struct feed_page){ "c1", 500, "{\"title\": \"Internal\"}", NULL };
+	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
+	xfree(&cause);
+	assert_int_equal(res.fault, SYNC_FAULT_STATUS);
+	assert_string_equal(fault_sync_code(&res, code, sizeof code), "sync.status.500");
+	feed.pages[1] = (struct feed_page){ "c1", 400, "{\"title\": \"Bad Request\"}", NULL };
+	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
+	xfree(&cause);
+	assert_string_equal(fault_sync_code(&res, code, sizeof code), "sync.status.400");
 
 	/* A server that says "more" but never moves on. */
 	feed.pages[1] = (struct feed_page){ "c1", 200, PAGE("c1", "true", ""), NULL };
@@ -742,6 +768,8 @@ test_server_errors(void **state)
 	assert_non_null(strstr(cause, "without moving on"));
 	xfree(&cause);
 	assert_true(feed.nlog < 10);
+	assert_int_equal(res.fault, SYNC_FAULT_LOOP);
+	assert_string_equal(fault_sync_code(&res, code, sizeof code), "sync.loop");
 
 	/* Nobody listening. */
 	{
@@ -756,6 +784,9 @@ test_server_errors(void **state)
 		assert_non_null(strstr(cause, "cannot reach"));
 		xfree(&cause);
 		free(url);
+		/* No answer: the network's, not the program's. */
+		assert_int_equal(res.fault, SYNC_FAULT_NETWORK);
+		assert_null(fault_sync_code(&res, code, sizeof code));
 	}
 	store_close(st);
 	session_release(&se);
@@ -795,6 +826,7 @@ test_failure_details(void **state)
 	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
 	assert_true(res.signed_out);
 	assert_int_equal(res.status, 401);
+	assert_int_equal(res.fault, SYNC_FAULT_SIGNIN);
 	xfree(&cause);
 	session_release(&se);
 
@@ -805,6 +837,7 @@ test_failure_details(void **state)
 	open_session(&se);
 	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
 	assert_false(res.signed_out);
+	assert_int_equal(res.fault, SYNC_FAULT_NETWORK);
 	xfree(&cause);
 	session_release(&se);
 
@@ -812,6 +845,7 @@ test_failure_details(void **state)
 	memset(&se, 0, sizeof se);
 	assert_int_equal(sync_run(st, &se, &res, &cause), -1);
 	assert_true(res.signed_out);
+	assert_int_equal(res.fault, SYNC_FAULT_SIGNIN);
 	xfree(&cause);
 	store_close(st);
 }

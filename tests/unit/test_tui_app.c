@@ -335,6 +335,7 @@ test_apply(void **state)
 	struct store_draft *ds = NULL;
 	struct store_outbox *os = NULL;
 	size_t nd = 0, no = 0;
+	unsigned serial;
 
 	add_procedure(f->st, "p-move", FORM_PROC);
 	app_do(a, KEYS_SEARCH, 1);
@@ -342,6 +343,19 @@ test_apply(void **state)
 	assert_true(a->editing);
 	app_edit_insert(a, "転");
 	app_edit_insert(a, "出");
+	/* Delete at the cursor, and at the start nothing to delete. */
+	app_edit_move(a, -1);
+	app_edit_delete(a);
+	assert_string_equal(a->echo_text, "出");
+	assert_true(a->echo_deleted);
+	app_edit_move(a, -2);
+	serial = a->echo_serial;
+	app_edit_backspace(a);
+	assert_int_equal(a->echo_serial, serial);
+	app_edit_move(a, 2);
+	app_edit_insert(a, "出");
+	assert_string_equal(a->echo_text, "出");
+	assert_false(a->echo_deleted);
 	app_edit_submit(a);
 	assert_false(a->editing);
 	assert_string_equal(a->view.summary, "1 found for \"転出\"");
@@ -355,12 +369,20 @@ test_apply(void **state)
 	assert_int_equal(a->view.items[app_focus(a)].kind, VIEW_ITEM_EDIT);
 
 	app_edit_insert(a, "5");
+	/* What was typed, for the speech presenter's echo. */
+	assert_string_equal(a->echo_text, "5");
+	assert_false(a->echo_deleted);
 	app_edit_insert(a, "3");
 	assert_int_equal(store_drafts_list(f->st, &ds, &nd), 0);
 	assert_int_equal(nd, 1);
 	assert_string_equal(ds[0].fields, "{\"postal\":\"53\"}");
 	store_drafts_free(ds, nd);
+	serial = a->echo_serial;
 	app_edit_backspace(a);
+	/* What was deleted. */
+	assert_string_equal(a->echo_text, "3");
+	assert_true(a->echo_deleted);
+	assert_int_equal(a->echo_serial, serial + 1);
 	app_edit_submit(a);
 	assert_true(a->status_error);
 	assert_non_null(strstr(a->status, "not in the form asked for"));

@@ -102,6 +102,30 @@ test_change(void **state)
 	free(change(c, path, "quiet_hours", "22:60-7", 1));
 	free(change(c, path, "speech.rate", "-100", 0));
 	free(change(c, path, "speech.rate", "101", 1));
+	said = change(c, path, "speech.pitch", "25", 0);
+	assert_string_equal(said, "Speech pitch: 25");
+	free(said);
+	said = change(c, path, "speech.pitch", "-101", 1);
+	assert_string_equal(said, "Not accepted: type a number from -100 (lowest) to 100 "
+				  "(highest); 0 is the synthesiser's own.");
+	free(said);
+	free(change(c, path, "speech.volume", "-100", 0));
+	free(change(c, path, "speech.volume", "loud", 1));
+	assert_int_equal(settings_typed("speech.pitch"), 1);
+	assert_int_equal(settings_typed("speech.volume"), 1);
+	/* Typing echo: characters (the default), words, off, and round. */
+	assert_int_equal(settings_typed("speech_echo"), 0);
+	said = change(c, path, "speech_echo", NULL, 0);
+	assert_string_equal(said, "Typing echo: each word");
+	free(said);
+	assert_string_equal(config_get(c, "speech_echo"), "words");
+	free(change(c, path, "speech_echo", NULL, 0));
+	assert_string_equal(config_get(c, "speech_echo"), "off");
+	said = settings_said(c, "speech_echo");
+	assert_string_equal(said, "Typing echo: off");
+	free(said);
+	free(change(c, path, "speech_echo", NULL, 0));
+	assert_string_equal(config_get(c, "speech_echo"), "characters");
 	free(change(c, path, "speech.voice", "ja+f3", 0));
 	free(change(c, path, "speech.voice", "a voice; rm", 1));
 	free(change(c, path, "no_such", "1", 1));
@@ -117,6 +141,8 @@ test_change(void **state)
 	assert_string_equal(config_get(back, "reminder_offsets"), "3,1,0");
 	assert_string_equal(config_get(back, "quiet_hours"), "22:30-6:45");
 	assert_string_equal(config_get(back, "speech.rate"), "-100");
+	assert_string_equal(config_get(back, "speech.pitch"), "25");
+	assert_string_equal(config_get(back, "speech.volume"), "-100");
 	assert_string_equal(config_get(back, "notifications"), "off");
 
 	/* A file that cannot be written: nothing changes in memory either. */
@@ -143,7 +169,7 @@ test_view(void **state)
 
 	(void)state;
 	view_init(&v);
-	settings_view(&v, c);
+	settings_view(&v, c, 0);
 	assert_int_equal(v.screen, VIEW_SETTINGS);
 	i = view_find(&v, "reminder_offsets");
 	assert_true(i >= 0);
@@ -151,6 +177,26 @@ test_view(void **state)
 	assert_string_equal(v.items[view_find(&v, "error_reports")].status, "off");
 	assert_string_equal(v.items[view_find(&v, "notifications")].status, "on");
 	assert_string_equal(v.items[view_find(&v, "reminder_hour")].status, "9:00");
+	/* Every setting of the issue is on the screen. */
+	assert_true(view_find(&v, "language") >= 0);
+	assert_true(view_find(&v, "speech") >= 0);
+	assert_string_equal(v.items[view_find(&v, "speech.rate")].status, "0");
+	assert_string_equal(v.items[view_find(&v, "speech.pitch")].status, "0");
+	assert_string_equal(v.items[view_find(&v, "speech.volume")].status, "0");
+	assert_true(view_find(&v, "speech.voice") >= 0);
+	assert_string_equal(v.items[view_find(&v, "speech_echo")].status, "each character");
+	assert_true(view_find(&v, "quiet_hours") >= 0);
+	/* A value written by hand that is not one of the list reads as the
+	 * default, as the speech presenter reads it. */
+	config_set(c, "speech_echo", "sometimes");
+	settings_view(&v, c, 40);
+	assert_string_equal(v.items[view_find(&v, "speech_echo")].status, "each character");
+	/* What an error report holds, after the settings, wrapped. */
+	assert_int_equal(v.items[v.nitems - 1].kind, VIEW_ITEM_LINE);
+	assert_non_null(strstr(v.items[view_find(&v, "error_reports") + 1].label,
+			       "Error reports hold only"));
+	for (i = 0; i < (long)v.nitems; i++)
+		assert_true(strlen(v.items[i].label) <= 40 || v.items[i].kind != VIEW_ITEM_LINE);
 	view_release(&v);
 	config_free(c);
 }

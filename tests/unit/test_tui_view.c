@@ -274,6 +274,40 @@ test_empty(void **state)
 	free(path);
 }
 
+static int has_line(const struct view *v, const char *label);
+
+/* The help line of key: "KEY:", blanks up to the column, then what it
+ * does; NULL when there is none.  *col is set to the column where what it
+ * does starts. */
+static const char *
+help_of(const struct view *v, const char *key, int *col)
+{
+	size_t i, n = strlen(key);
+	const char *l, *p;
+
+	for (i = 0; i < v->nitems; i++) {
+		l = v->items[i].label;
+		if (strncmp(l, key, n) != 0 || l[n] != ':')
+			continue;
+		p = l + n + 1;
+		while (*p == ' ')
+			p++;
+		*col = (int)(p - l);
+		return p;
+	}
+	return NULL;
+}
+
+/* The help line of key says what, in the column col. */
+static int
+help_says(const struct view *v, const char *key, const char *what, int col)
+{
+	int at = -1;
+	const char *p = help_of(v, key, &at);
+
+	return p != NULL && strcmp(p, what) == 0 && at == col;
+}
+
 /* Help lists exactly the keys of the screen it was asked on. */
 static void
 test_help(void **state)
@@ -284,35 +318,106 @@ test_help(void **state)
 
 	(void)state;
 	view_init(&v);
-	view_help(&v, VIEW_TODO, 0);
+	view_help(&v, VIEW_TODO, 0, 0);
 	assert_int_equal(v.screen, VIEW_HELP);
 	assert_int_equal(v.help_for, VIEW_TODO);
 	assert_string_equal(v.summary, "Keys for To do");
+	/* The widest key is "Page Down:" (10 columns): the descriptions
+	 * start at column 11. */
+	assert_true(help_says(&v, "d", "Mark the deadline done", 11));
+	assert_true(help_says(&v, "q or Esc", "Quit", 11));
+	assert_true(help_says(&v, "Page Down", "Move one page down", 11));
 	for (i = 0; i < v.nitems; i++) {
-		has_done |= strcmp(v.items[i].label, "d: Mark the deadline done") == 0;
 		has_enter |= strncmp(v.items[i].label, "Enter: ", 7) == 0;
-		has_quit |= strcmp(v.items[i].label, "q or Esc: Quit") == 0;
+		assert_null(strchr(v.items[i].label, '\n'));
 	}
-	assert_true(has_done && has_enter && has_quit);
+	assert_true(has_enter);
 
-	view_help(&v, VIEW_NOTICE, 0);
-	has_done = has_enter = 0;
+	view_help(&v, VIEW_NOTICE, 0, 0);
+	has_enter = 0;
 	for (i = 0; i < v.nitems; i++) {
 		has_done |= v.items[i].label[0] == 'd' && v.items[i].label[1] == ':';
 		has_enter |= strncmp(v.items[i].label, "Enter: ", 7) == 0;
-		has_back |= strcmp(v.items[i].label, "q or Esc: Go back") == 0;
+		has_back |= strncmp(v.items[i].label, "q or Esc: ", 10) == 0 &&
+			    strstr(v.items[i].label, "Go back") != NULL;
 	}
 	assert_false(has_done);
 	/* Enter works on details too: on their actions (Apply, Send). */
 	assert_true(has_enter);
 	assert_true(has_back);
 
-	view_help(&v, VIEW_TODO, 1);
+	view_help(&v, VIEW_TODO, 1, 0);
 	for (i = 0; i < v.nitems; i++) {
 		has_number |= strncmp(v.items[i].label, "a number: ", 10) == 0;
 		assert_null(strstr(v.items[i].label, "Down"));
 	}
 	assert_true(has_number);
+	(void)has_quit;
+	view_release(&v);
+}
+
+/* Help in a narrow window: what a key does is wrapped into its column,
+ * the further lines indented to it, no line wider than the window; with
+ * Japanese key names the column is counted in terminal columns. */
+static void
+test_help_columns(void **state)
+{
+	struct view v;
+	char exe[4096], *dir;
+	size_t i;
+	int col = -1, cont = 0;
+
+	(void)state;
+	view_init(&v);
+	view_help(&v, VIEW_TODO, 0, 38);
+	for (i = 0; i < v.nitems; i++)
+		assert_true(text_width(v.items[i].label) <= 38);
+	assert_non_null(help_of(&v, "Enter", &col));
+	assert_int_equal(col, 11);
+	/* "Open the item (a notice is then marked read), or choose it" does
+	 * not fit in 27 columns: it goes on in the next line, at column 11. */
+	for (i = 0; i + 1 < v.nitems; i++) {
+		if (strncmp(v.items[i].label, "Enter:", 6) != 0)
+			continue;
+		assert_int_equal(strspn(v.items[i + 1].label, " "), 11);
+		cont = 1;
+	}
+	assert_true(cont);
+	/* Too narrow for a column: "key: what it does", wrapped. */
+	view_help(&v, VIEW_TODO, 0, 24);
+	assert_true(has_line(&v, "q or Esc: Quit"));
+	for (i = 0; i < v.nitems; i++)
+		assert_true(text_width(v.items[i].label) <= 24);
+
+	/* The catalogues of the build tree, next to this program. */
+	exe[readlink("/proc/self/exe", exe, sizeof exe - 1)] = '\0';
+	*strrchr(exe, '/') = '\0';
+	dir = xasprintf("%s/../locale", exe);
+	setenv("MYNA_LOCALEDIR", dir, 1);
+	i18n_init("ja");
+	view_help(&v, VIEW_TODO, 0, 78);
+	/* "j または下矢印:" is 15 columns (23 bytes): the column is 16 for
+	 * every key. */
+	assert_non_null(help_of(&v, "j または下矢印", &col));
+	assert_int_equal(text_width("j または下矢印:"), 15);
+	for (i = 0; i < v.nitems; i++) {
+		const char *l = v.items[i].label, *colon = strstr(l, ": ");
+		char *head;
+
+		if (l[0] == ' ')
+			continue;
+		assert_non_null(colon);
+		head = xstrndup(l, (size_t)(colon - l) + 2);
+		/* The key, its colon, then blanks up to column 16. */
+		assert_int_equal(text_width(head) + (int)strspn(colon + 2, " "), 16);
+		free(head);
+	}
+	view_help(&v, VIEW_SCREENS, 0, 38);
+	for (i = 0; i < v.nitems; i++)
+		assert_true(text_width(v.items[i].label) <= 38);
+	unsetenv("MYNA_LOCALEDIR");
+	i18n_init("en");
+	free(dir);
 	view_release(&v);
 }
 
@@ -544,14 +649,15 @@ test_help_all(void **state)
 
 	(void)state;
 	view_init(&v);
-	view_help(&v, VIEW_SCREENS, 0);
+	view_help(&v, VIEW_SCREENS, 0, 0);
 	assert_string_equal(v.sections[0], "On most screens");
-	assert_true(has_line(&v, "8: Go to Help: the keys of every screen"));
-	assert_true(has_line(&v, "f: Show the records of one agency, or of all"));
-	assert_true(has_line(&v, "x: Delete the draft"));
-	view_help(&v, VIEW_SCREENS, 1);
-	assert_true(has_line(&v, "apps: Go to Applications"));
-	assert_true(has_line(&v, "/ and words: Search the procedures"));
+	/* One column for every screen's keys. */
+	assert_true(help_says(&v, "8", "Go to Help: the keys of every screen", 11));
+	assert_true(help_says(&v, "f", "Show the records of one agency, or of all", 11));
+	assert_true(help_says(&v, "x", "Delete the draft", 11));
+	view_help(&v, VIEW_SCREENS, 1, 0);
+	assert_true(help_says(&v, "apps", "Go to Applications", 16));
+	assert_true(help_says(&v, "/ and words", "Search the procedures", 16));
 	view_release(&v);
 }
 
@@ -565,6 +671,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_detail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_help_columns),
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_news),
 		cmocka_unit_test(test_wrap),
