@@ -148,8 +148,8 @@ fail:
 }
 
 const struct http_route *
-http_route_find(const char *method, const char *path, char **params, size_t *nparams,
-                int *path_known)
+http_route_find(const char *method, const char *path, int demo, char **params,
+                size_t *nparams, int *path_known)
 {
 	size_t i;
 
@@ -159,7 +159,8 @@ http_route_find(const char *method, const char *path, char **params, size_t *npa
 	if (strcmp(method, "HEAD") == 0)
 		method = "GET";
 	for (i = 0; i < HTTP_NROUTES; i++) {
-		if (!http_match(http_routes[i].pattern, path, params, nparams))
+		if ((http_routes[i].demo_only && !demo) ||
+		    !http_match(http_routes[i].pattern, path, params, nparams))
 			continue;
 		if (strcmp(http_routes[i].method, method) == 0)
 			return &http_routes[i];
@@ -172,7 +173,7 @@ http_route_find(const char *method, const char *path, char **params, size_t *npa
 
 /* The methods allowed on path, for the Allow header of a 405. */
 static char *
-http_allow(const char *path)
+http_allow(const char *path, int demo)
 {
 	struct buf b;
 	char *allow;
@@ -183,7 +184,8 @@ http_allow(const char *path)
 		char *params[HTTP_PARAMS_MAX];
 		size_t n = 0;
 
-		if (!http_match(http_routes[i].pattern, path, params, &n))
+		if ((http_routes[i].demo_only && !demo) ||
+		    !http_match(http_routes[i].pattern, path, params, &n))
 			continue;
 		while (n > 0)
 			free(params[--n]);
@@ -502,8 +504,13 @@ http_authorize(struct http_req *req, struct http_resp *resp, enum http_auth auth
 	}
 	tok = http_bearer(req);
 	if (tok == NULL) {
+		const char *h = http_req_header(req, MHD_HTTP_HEADER_AUTHORIZATION);
+
+		/* A Bearer header with no usable token in it is a token that
+		 * was sent and is not valid. */
 		http_unauthorized(
-		        resp, 0, _("Send the token in an \"Authorization: Bearer TOKEN\" header."));
+		        resp, h != NULL && strncasecmp(h, "Bearer ", 7) == 0,
+		        _("Send the token in an \"Authorization: Bearer TOKEN\" header."));
 		return -1;
 	}
 	if (token_hash(tok, strlen(tok), hash) != 0) {
@@ -788,12 +795,7 @@ http_dispatch(struct http *h, struct MHD_Connection *conn, struct http_ctx *ctx,
 	req.wait_until_ms = ctx->wait_until_ms;
 	ctx->limited = 1;
 
-	route = http_route_find(method, url, req.params, &req.nparams, &path_known);
-	if (route != NULL && route->demo_only && !bff->demo) {
-		route = NULL;
-		while (req.nparams > 0)
-			free(req.params[--req.nparams]);
-	}
+	route = http_route_find(method, url, bff->demo, req.params, &req.nparams, &path_known);
 	ctx->route = route != NULL ? (size_t)(route - http_routes) : HTTP_NROUTES;
 	if (first && bff->per_address != NULL) {
 		char addr[INET6_ADDRSTRLEN + 1];
@@ -809,7 +811,7 @@ http_dispatch(struct http *h, struct MHD_Connection *conn, struct http_ctx *ctx,
 		}
 	}
 	if (route == NULL && path_known) {
-		char *allow = http_allow(url);
+		char *allow = http_allow(url, bff->demo);
 
 		http_problem(&resp, 405, "Method Not Allowed", _("Use %s on %s."), allow, url);
 		http_header(&resp, MHD_HTTP_HEADER_ALLOW, allow);

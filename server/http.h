@@ -135,8 +135,8 @@ void http_client_address(const struct http_req *req, char *out, size_t size);
 
 /* Finds the route for method and path; exported for the unit tests.
  * Returns the route, or NULL with *path_known set when another method
- * would have matched. */
-const struct http_route *http_route_find(const char *method, const char *path, char **params,
-                                         size_t *nparams, int *path_known);
+ * would have matched.  The demo's routes count only when demo is not 0. */
+const struct http_route *http_route_find(const char *method, const char *path, int demo,
+                                         char **params, size_t *nparams, int *path_known);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "date.h"
@@ -37,6 +38,9 @@ ics_line(struct buf *out, const char *line)
 		/* Back to the start of a UTF-8 character. */
 		while (cut > start && ((unsigned char)line[cut] & 0xc0) == 0x80)
 			cut--;
+		/* Not UTF-8 after all: cut where the octets run out. */
+		if (cut == start)
+			cut = start + room;
 		buf_add(out, line + start, cut - start);
 		buf_addstr(out, "\r\n ");
 		start = cut;
@@ -97,7 +101,7 @@ ics_write(struct buf *out, const struct store_deadline *ds, size_t n, const int 
 	  size_t noffsets, int hour, time_t now)
 {
 	struct tm due, next, stamp;
-	char line[128], trig[32], *when, *desc;
+	char line[128], trig[32], *when, *desc, *uid;
 	time_t after;
 	size_t i, j;
 
@@ -113,8 +117,9 @@ ics_write(struct buf *out, const struct store_deadline *ds, size_t n, const int 
 		after = date_day_start(ds[i].due, 1);
 		localtime_r(&after, &next);
 		ics_line(out, "BEGIN:VEVENT");
-		snprintf(line, sizeof line, "UID:%s@myna", ds[i].d.id);
-		ics_line(out, line);
+		uid = xasprintf("%s@myna", ds[i].d.id);
+		ics_text(out, "UID", uid);
+		free(uid);
 		strftime(line, sizeof line, "DTSTAMP:%Y%m%dT%H%M%SZ", &stamp);
 		ics_line(out, line);
 		strftime(line, sizeof line, "DTSTART;VALUE=DATE:%Y%m%d", &due);
@@ -150,14 +155,25 @@ ics_write(struct buf *out, const struct store_deadline *ds, size_t n, const int 
 static int
 ics_save(const char *path, const struct buf *data, char **cause)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	/* A new name of our own (O_EXCL): never a file or link that was there,
+	 * as in a shared folder. */
+	char *tmp = xasprintf("%s.XXXXXX", path);
 	size_t off = 0;
 	ssize_t w;
+	mode_t mask = umask(0);
 	int fd, rc = -1;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	umask(mask);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		*cause = xasprintf(_("cannot create %s: %s"), tmp, strerror(errno));
+		goto out;
+	}
+	/* A calendar as any file the user makes, not private as mkostemp's. */
+	if (fchmod(fd, 0666 & ~mask) < 0) {
+		*cause = xasprintf(_("cannot write %s: %s"), tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
 		goto out;
 	}
 	while (off < data->len) {

@@ -71,10 +71,10 @@ static const struct settings_entry settings_table[] = {
 	  N_("from-to as hours, such as 22-7 or 22:30-6:45, or off"), settings_check_quiet },
 	{ "notifications", N_("Desktop notifications"), SETTINGS_ONOFF, "on", 0, 0, NULL, NULL,
 	  NULL, NULL },
-	{ "error_reports", N_("Send error reports (nothing personal)"), SETTINGS_ONOFF, "off", 0,
-	  0, NULL, NULL, NULL, NULL },
 	{ "era", N_("Japanese dates with the era year (Reiwa)"), SETTINGS_ONOFF, "off", 0, 0,
 	  NULL, NULL, NULL, NULL },
+	{ "error_reports", N_("Send error reports (nothing personal)"), SETTINGS_ONOFF, "off", 0,
+	  0, NULL, NULL, NULL, NULL },
 };
 
 #define SETTINGS_COUNT (sizeof settings_table / sizeof settings_table[0])

@@ -154,7 +154,13 @@ tok=$(signin demo | jq -r .access_token)
 tok2=$(signin demo2 | jq -r .access_token)
 like "demo2 can sign in too" "$tok2" '^[0-9a-f]{32}$'
 is "no token: 401" "$(status GET /v1/sync)" 401
-like "401 carries WWW-Authenticate: Bearer" "$(curl -sSi "$BFF_URL/v1/sync" | tr -d '\r')" $'\nWWW-Authenticate: Bearer'
+like "401 carries WWW-Authenticate: Bearer" "$(curl -sSi "$BFF_URL/v1/sync" | tr -d '\r')" $'\nWWW-Authenticate: Bearer realm="myna"\n'
+like "a Bearer token that is not well formed: invalid_token" \
+	"$(curl -sSi -H 'Authorization: Bearer not%a*token' "$BFF_URL/v1/sync" | tr -d '\r')" \
+	$'\nWWW-Authenticate: Bearer realm="myna", error="invalid_token"'
+like "another scheme is no token: no error code" \
+	"$(curl -sSi -H "Authorization: Basic $tok" "$BFF_URL/v1/sync" | tr -d '\r')" \
+	$'\nWWW-Authenticate: Bearer realm="myna"\n'
 is "a wrong token: 401" "$(status GET /v1/sync -H 'Authorization: Bearer 0123456789abcdef0123456789abcdef')" 401
 is "a malformed Authorization header: 401" "$(status GET /v1/sync -H "Authorization: Basic $tok")" 401
 is "the admin token is not a user token" "$(status GET /v1/sync -H "Authorization: Bearer $MYNA_BFF_ADMIN_TOKEN")" 401

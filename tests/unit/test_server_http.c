@@ -18,11 +18,11 @@
 #include "../../server/http.h"
 
 static const struct http_route *
-find(const char *method, const char *path, int *known, char **param)
+find_in(int demo, const char *method, const char *path, int *known, char **param)
 {
 	char *params[HTTP_PARAMS_MAX];
 	size_t n = 0;
-	const struct http_route *r = http_route_find(method, path, params, &n, known);
+	const struct http_route *r = http_route_find(method, path, demo, params, &n, known);
 
 	*param = NULL;
 	if (n > 0)
@@ -30,6 +30,32 @@ find(const char *method, const char *path, int *known, char **param)
 	while (n > 1)
 		free(params[--n]);
 	return r;
+}
+
+static const struct http_route *
+find(const char *method, const char *path, int *known, char **param)
+{
+	return find_in(1, method, path, known, param);
+}
+
+/* The demo's sign-in page exists only with --demo: without it, no method
+ * of it is known (404, not 405). */
+static void
+test_demo_paths(void **state)
+{
+	char *p;
+	int known;
+
+	(void)state;
+	assert_non_null(find_in(1, "GET", "/device", &known, &p));
+	assert_non_null(find_in(1, "POST", "/device", &known, &p));
+	assert_null(find_in(1, "DELETE", "/device", &known, &p));
+	assert_int_equal(known, 1);
+	assert_null(find_in(0, "GET", "/device", &known, &p));
+	assert_int_equal(known, 0);
+	assert_null(find_in(0, "POST", "/device", &known, &p));
+	assert_int_equal(known, 0);
+	assert_non_null(find_in(0, "GET", "/healthz", &known, &p));
 }
 
 static void
@@ -245,6 +271,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_exact_paths),
+	        cmocka_unit_test(test_demo_paths),
 	        cmocka_unit_test(test_wrong_method_and_unknown_path),
 	        cmocka_unit_test(test_segments),
 	        cmocka_unit_test(test_admin_paths_need_the_admin_token),

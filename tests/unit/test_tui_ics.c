@@ -88,12 +88,54 @@ test_write(void **state)
 	buf_release(&out);
 }
 
+/* A long id is whole in its UID (folded, not cut short), and text that is
+ * not UTF-8 still ends (its lines cut where the octets run out). */
+static void
+test_long_and_bad(void **state)
+{
+	struct store_deadline d;
+	int offsets[] = { 0 };
+	char id[129], bad[300], *unfolded, *p, *q;
+	struct buf out;
+
+	(void)state;
+	memset(&d, 0, sizeof d);
+	memset(id, 'x', 128);
+	id[128] = '\0';
+	memset(bad, 0x80, sizeof bad - 1);
+	bad[sizeof bad - 1] = '\0';
+	d.d.id = id;
+	d.d.title.ja = bad;
+	d.d.title.en = bad;
+	d.d.due = (char *)"2027-03-15T23:59:59+09:00";
+	date_parse(d.d.due, &d.due);
+	buf_init(&out, 0);
+	ics_write(&out, &d, 1, offsets, 1, 9, 0);
+	assert_non_null(strstr(out.data, "END:VCALENDAR\r\n"));
+	/* Unfolded (CRLF and a space removed), the UID is all there. */
+	unfolded = strdup(out.data);
+	for (p = q = unfolded; *p != '\0'; p++) {
+		if (p[0] == '\r' && p[1] == '\n' && p[2] == ' ') {
+			p += 2;
+			continue;
+		}
+		*q++ = *p;
+	}
+	*q = '\0';
+	p = strstr(unfolded, "UID:");
+	assert_non_null(p);
+	assert_int_equal(strcspn(p + 4, "\r"), 128 + strlen("@myna"));
+	free(unfolded);
+	buf_release(&out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trigger),
 		cmocka_unit_test(test_write),
+		cmocka_unit_test(test_long_and_bad),
 	};
 
 	setenv("TZ", "Asia/Tokyo", 1);
