@@ -5,12 +5,15 @@
 #   make check      deps, build, every test (SANITIZE=1 for ASan + UBSan)
 #   make demo       deps, build, a local BFF with the demo data, sign-in, sync, the TUI
 #   make bench      benchmarks (bench/)
-#   make install    PREFIX=/usr/local by default
+#   make install    PREFIX=/usr/local by default; the trusted agency keys
+#                   (keys/agencies/*.pem) go to KEYDIR, $(PREFIX)/share/myna/keys
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 LIBEXECDIR ?= $(PREFIX)/lib/myna
+DATADIR ?= $(PREFIX)/share
 LOCALEDIR ?= $(PREFIX)/share/locale
+KEYDIR  ?= $(DATADIR)/myna/keys
 MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 PKG_CONFIG ?= pkg-config
@@ -29,6 +32,7 @@ LDFLAGS ?=
 ALL_CFLAGS  = -std=c17 -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -D_GNU_SOURCE \
               -Ishared $(OPT) -MMD -MP \
               -DMYNA_LOCALEDIR='"$(LOCALEDIR)"' -DMYNA_LIBEXECDIR='"$(LIBEXECDIR)"' \
+              -DMYNA_KEYDIR='"$(KEYDIR)"' \
               $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS)
 ALL_LDFLAGS = $(OPT) -Wl,--as-needed $(LDFLAGS)
 LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lmecab -lm
@@ -143,6 +147,8 @@ install: all
 	  install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
 	  install -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/myna.mo; \
 	done
+	install -d $(DESTDIR)$(KEYDIR)
+	$(if $(wildcard keys/agencies/*.pem),install -m 0644 $(wildcard keys/agencies/*.pem) $(DESTDIR)$(KEYDIR)/)
 	install -m 0644 $(wildcard docs/*.1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 $(wildcard docs/*.8) $(DESTDIR)$(MANDIR)/man8/
 

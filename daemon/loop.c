@@ -361,6 +361,21 @@ loop_apply_language(const struct loop *l)
 	date_set_era(config_get_bool(l->config, "era", 0));
 }
 
+/* Gives the store the agency keys of the settings; when they changed, the
+ * store checks every notice's signature again. */
+static void
+loop_set_keys(struct loop *l)
+{
+	size_t checked = 0;
+
+	if (store_set_keyring(l->store, sig_keyring_load(l->config), &checked) < 0)
+		log_warn(_("cannot check the signatures of notices again: %s"),
+			 store_error(l->store));
+	else if (checked > 0)
+		log_info(_("the agency keys changed: checked the signatures of %zu notices again"),
+			 checked);
+}
+
 int
 loop_open_store(struct loop *l, char **cause)
 {
@@ -375,7 +390,10 @@ loop_open_store(struct loop *l, char **cause)
 		*cause = xstrdup(_("cannot find the local store: set HOME or XDG_DATA_HOME"));
 		return -1;
 	}
-	return store_open(l->store_path, &l->store, cause);
+	if (store_open(l->store_path, &l->store, cause) != 0)
+		return -1;
+	loop_set_keys(l);
+	return 0;
 }
 
 /* Tells the service manager's watchdog that the daemon is alive, when it
@@ -1058,6 +1076,9 @@ loop_reload(struct loop *l)
 		loop_apply_language(l);
 		log_info(_("settings reloaded: sync every %ld minutes"),
 			 l->settings.sync_interval / 60);
+		/* agency_keys, or the keys in its folder, may have changed. */
+		if (l->store != NULL)
+			loop_set_keys(l);
 	}
 	/* A new interval applies from now on. */
 	if (l->next_sync > loop_now() + l->settings.sync_interval)

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "mem.h"
 #include "municipality.h"
+#include "sig.h"
 #include "storage.h"
 #include "text.h"
 #include "user.h"
@@ -159,10 +160,99 @@ fail:
 	return -1;
 }
 
+int
+admin_notice_read(json_object *body, struct wire_notice *n, struct http_resp *resp)
+{
+	char *published = NULL;
+	char formatted[40];
+	unsigned char raw[SIG_BYTES];
+	time_t t;
+
+	memset(n, 0, sizeof *n);
+	if (field_text(body, "title", ADMIN_TITLE_MAX, 0, &n->title, resp) != 0 ||
+	    field_text(body, "body", ADMIN_BODY_MAX, TEXT_MULTILINE, &n->body, resp) != 0 ||
+	    field_text(body, "sender", ADMIN_SENDER_MAX, 0, &n->sender, resp) != 0 ||
+	    field_string(body, "published", 0, 64, 0, &published, resp) != 0 ||
+	    field_string(body, "agency", 0, SIG_AGENCY_MAX * 3, 0, &n->agency, resp) != 0 ||
+	    field_string(body, "signature", 0, SIG_BASE64_LEN * 3, 0, &n->signature, resp) != 0)
+		goto fail;
+	if (published != NULL) {
+		if (date_parse(published, &t) != 0) {
+			http_problem(resp, 422, "Unprocessable Content", "%s",
+			             _("\"published\" must be an RFC 3339 date and time, such as "
+			               "2026-11-20T10:00:00+09:00."));
+			goto fail;
+		}
+		/* In the server's time zone, as every time in the feed; the
+		 * signature covers the instant, not how it is written. */
+		n->published = xstrdup(date_format(t, formatted, sizeof formatted));
+	}
+	if (n->agency != NULL && !sig_agency_valid(n->agency)) {
+		http_problem(resp, 422, "Unprocessable Content",
+		             _("\"agency\" must be an agency id: 1 to %d characters of a-z, 0-9 "
+		               "and -, not starting with -."),
+		             SIG_AGENCY_MAX);
+		goto fail;
+	}
+	if (n->signature != NULL && sig_decode(n->signature, raw) != 0) {
+		http_problem(resp, 422, "Unprocessable Content", "%s",
+		             _("\"signature\" must be an Ed25519 signature (64 bytes) in base64: "
+		               "88 characters ending in ==."));
+		goto fail;
+	}
+	free(published);
+	return 0;
+fail:
+	free(published);
+	wire_notice_release(n);
+	return -1;
+}
+
+/* Checks that a signed notice has all a client needs to check it, and,
+ * with --agency-keys, checks its signature as clients will (docs/api.md):
+ * a notice that would be shown with a warning is refused rather than
+ * published.  Returns 0, or -1 with a 422 problem. */
+static int
+admin_notice_check(const struct bff *bff, const struct wire_notice *n, struct http_resp *resp)
+{
+	if ((n->agency == NULL) != (n->signature == NULL)) {
+		http_problem(resp, 422, "Unprocessable Content", "%s",
+		             _("A signed notice has both \"agency\" and \"signature\"; an "
+		               "unsigned one has neither."));
+		return -1;
+	}
+	if (n->signature != NULL && n->published == NULL) {
+		http_problem(resp, 422, "Unprocessable Content", "%s",
+		             _("A signed notice needs the \"published\" time it was signed "
+		               "with (myna-bff sign-notice sets it)."));
+		return -1;
+	}
+	if (bff->keyring == NULL || n->signature == NULL)
+		return 0;
+	switch (sig_verify(bff->keyring, n)) {
+	case SIG_VERIFIED:
+		return 0;
+	case SIG_UNKNOWN:
+		http_problem(resp, 422, "Unprocessable Content",
+		             _("This server has no key of the agency \"%s\" (--agency-keys): "
+		               "clients that do not have it either would show the notice as "
+		               "from an unknown signer."),
+		             n->agency);
+		return -1;
+	default:
+		http_problem(resp, 422, "Unprocessable Content", "%s",
+		             _("The signature does not match the notice with the agency's key: "
+		               "sign the text exactly as it is sent (myna-bff sign-notice), and "
+		               "check that nothing was changed after signing."));
+		return -1;
+	}
+}
+
 void
 admin_notice_post(struct http_req *req, struct http_resp *resp)
 {
-	static const char *const fields[] = {"audience", "title", "body", "sender", NULL};
+	static const char *const fields[] = {"audience", "title",     "body",      "sender",
+	                                     "published", "agency", "signature", NULL};
 	json_object *body = NULL;
 	struct wire_notice n;
 	struct feed_audience aud;
@@ -171,9 +261,7 @@ admin_notice_post(struct http_req *req, struct http_resp *resp)
 	memset(&n, 0, sizeof n);
 	if (http_json_body(req, resp, &body) != 0 || field_known(body, fields, resp) != 0 ||
 	    admin_audience(req, resp, body, &user, &municipality) != 0 ||
-	    field_text(body, "title", ADMIN_TITLE_MAX, 0, &n.title, resp) != 0 ||
-	    field_text(body, "body", ADMIN_BODY_MAX, TEXT_MULTILINE, &n.body, resp) != 0 ||
-	    field_text(body, "sender", ADMIN_SENDER_MAX, 0, &n.sender, resp) != 0)
+	    admin_notice_read(body, &n, resp) != 0 || admin_notice_check(req->bff, &n, resp) != 0)
 		goto out;
 	aud.user = user;
 	aud.municipality = municipality;
@@ -181,19 +269,18 @@ admin_notice_post(struct http_req *req, struct http_resp *resp)
 		admin_db_failed(resp, "notice add", cause);
 		goto out;
 	}
-	log_info("notice %s published to %s%s", id,
+	log_info("notice %s published to %s%s%s%s", id,
 	         user != NULL           ? "user "
 	         : municipality != NULL ? "municipality "
 	                                : "everyone",
 	         user != NULL           ? user
 	         : municipality != NULL ? municipality
-	                                : "");
+	                                : "",
+	         n.agency != NULL ? ", signed by " : ", unsigned", n.agency != NULL ? n.agency : "");
 	admin_created(resp, id);
 out:
 	json_object_put(body);
-	wire_text_release(&n.title);
-	wire_text_release(&n.body);
-	wire_text_release(&n.sender);
+	wire_notice_release(&n);
 	free(user);
 	free(municipality);
 	free(id);

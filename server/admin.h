@@ -12,6 +12,19 @@
 #define ADMIN_BODY_MAX (16 * 1024)
 #define ADMIN_SENDER_MAX 256
 
+#include <json-c/json.h>
+
+#include "wire.h"
+
+/* Reads the content of a notice from an operator's body as POST
+ * /v1/admin/notices takes it: title, body and sender cleaned and capped,
+ * published (optional) parsed and written in the server's time zone,
+ * agency and signature (optional) checked for their form, not yet for
+ * each other.  The audience is left to the caller.  Returns 0, or -1 with
+ * a 400 or 422 problem in resp.  Used by myna-bff sign-notice too, so that
+ * what is signed is what the server will keep. */
+int admin_notice_read(json_object *body, struct wire_notice *n, struct http_resp *resp);
+
 /* POST /v1/admin/users */
 void admin_user_post(struct http_req *req, struct http_resp *resp);
 /* POST /v1/admin/notices, DELETE /v1/admin/notices/{id} */

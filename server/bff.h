@@ -12,6 +12,7 @@
 struct auth_cache;
 struct feed_tips;
 struct metrics;
+struct sig_keyring;
 struct storage;
 struct throttle;
 struct waitlist;
@@ -46,6 +47,7 @@ struct bff {
 	long application_delay_ms; /* for tests: how long an application stays in flight */
 	int forwarded_for;         /* take the client address from X-Forwarded-For */
 	char *base_url;            /* "http://HOST:PORT", no trailing slash */
+	struct sig_keyring *keyring; /* --agency-keys: signatures are checked; NULL: not */
 
 	struct metrics *metrics;
 	struct waitlist *waitlist;

@@ -8,6 +8,7 @@
 #include "bff.h"
 #include "buf.h"
 #include "date.h"
+#include "demo_keys.h"
 #include "feed.h"
 #include "form.h"
 #include "i18n.h"
@@ -15,6 +16,7 @@
 #include "mem.h"
 #include "procedure.h"
 #include "record.h"
+#include "sig.h"
 #include "storage.h"
 #include "user.h"
 #include "wire.h"
@@ -42,6 +44,9 @@ struct demo_notice {
 	const char *sender_ja, *sender_en;
 	const char *title_ja, *title_en;
 	const char *body_ja, *body_en;
+	/* A forged notice: the signature is one the agency made for these
+	 * bodies, copied onto the ones above. */
+	const char *signed_body_ja, *signed_body_en;
 };
 
 #define CHIYODA_JA "千代田区役所"
@@ -57,7 +62,8 @@ static const struct demo_notice demo_notices[] = {
          "分けて納めます。口座振替を申し込むと、納め忘れがなくなります。",
          "If you pay resident tax yourself (ordinary collection), it is split into four "
          "instalments, due at the end of June, August, October and the following January. "
-         "Sign up for direct debit so that you never miss one."},
+         "Sign up for direct debit so that you never miss one.",
+         NULL, NULL},
         {DEMO_USER, "demo", 20, NENKIN_JA, NENKIN_EN,
          "ねんきん定期便をマイナポータルで確認できます",
          "Your pension record statement is on Mynaportal",
@@ -65,7 +71,8 @@ static const struct demo_notice demo_notices[] = {
          "これまでの加入記録や、将来受け取る年金の見込み額が分かります。",
          "You can check your Nenkin Teikibin, the yearly pension record statement, on "
          "Mynaportal at any time. It shows your contribution record and an estimate of your "
-         "future pension."},
+         "future pension.",
+         NULL, NULL},
         {DEMO_USER, "demo", 15, CHIYODA_JA, CHIYODA_EN,
          "ふるさと納税ワンストップ特例の申請は1月10日まで",
          "Hometown tax one-stop exemption: apply by 10 January",
@@ -77,7 +84,8 @@ static const struct demo_notice demo_notices[] = {
          "municipality you donated to by 10 January of the following year. It is for people "
          "who donated to no more than five municipalities and do not file a tax return.\n"
          "If you file a tax return, the one-stop applications no longer count, so include the "
-         "donations in your return."},
+         "donations in your return.",
+         NULL, NULL},
         {DEMO_USER, "demo", 12, "東京都主税局", "Bureau of Taxation, Tokyo Metropolitan Government",
          "自動車税（種別割）の納付について", "About the automobile tax",
          "自動車税（種別割）は、毎年4月1日現在の自動車の所有者に課税されます。納税通知書は"
@@ -85,7 +93,8 @@ static const struct demo_notice demo_notices[] = {
          "スマートフォン決済アプリやクレジットカードでも納められます。",
          "Automobile tax is charged to whoever owns the vehicle on 1 April each year. Tax "
          "notices are sent in early May, and the tax is due by 31 May.\n"
-         "You can also pay with a smartphone payment app or a credit card."},
+         "You can also pay with a smartphone payment app or a credit card.",
+         NULL, NULL},
         {DEMO_USER, "demo", 10, "デジタル庁", "Digital Agency", "公金受取口座を登録しましょう",
          "Register a bank account for public payments",
          "公金受取口座を登録すると、給付金や児童手当、税の還付金などを、申請のたびに口座情報を"
@@ -93,7 +102,8 @@ static const struct demo_notice demo_notices[] = {
          "変更や削除ができます。",
          "Register a bank account for public payments and receive benefits, child allowance "
          "and tax refunds without writing your bank details on every application. It takes a "
-         "few minutes on Mynaportal, and you can change or remove the account at any time."},
+         "few minutes on Mynaportal, and you can change or remove the account at any time.",
+         NULL, NULL},
         {DEMO_USER, "demo", 8, "国税庁", "National Tax Agency", "確定申告はマイナポータル連携で",
          "File your tax return with the Mynaportal link",
          "所得税の確定申告の期間は、毎年2月16日から3月15日までです。マイナポータル連携を使うと、"
@@ -105,7 +115,8 @@ static const struct demo_notice demo_notices[] = {
          "expense notices, receipts for hometown tax donations and public pension withholding "
          "slips.\n"
          "A return only to claim a refund can be filed for five years from 1 January of the "
-         "following year."},
+         "following year.",
+         NULL, NULL},
         {DEMO_USER, "demo", 5, CHIYODA_JA, CHIYODA_EN, "国民健康保険料の納期限が過ぎています",
          "Your national health insurance premium is overdue",
          "今期の国民健康保険料の納期限が過ぎています。お手元の納付書で、金融機関、"
@@ -115,14 +126,16 @@ static const struct demo_notice demo_notices[] = {
          "passed. Please pay with the payment slip you received, at a bank, a convenience store "
          "or with a smartphone payment app.\n"
          "If paying is difficult, the insurance and pension section of the city office can "
-         "discuss paying in instalments with you."},
+         "discuss paying in instalments with you.",
+         NULL, NULL},
         {DEMO_MUNICIPALITY, "131016", 4, CHIYODA_JA, CHIYODA_EN, "証明書はコンビニでも取れます",
          "Get certificates at convenience stores",
          "マイナンバーカードがあれば、住民票の写しや印鑑登録証明書などを、全国のコンビニエンス"
          "ストアで毎日6時30分から23時まで取得できます。",
          "With your My Number Card you can get a copy of your residence record, a seal "
          "registration certificate and more at convenience stores across Japan, every day from "
-         "6:30 to 23:00."},
+         "6:30 to 23:00.",
+         NULL, NULL},
         {DEMO_USER, "demo", 3, NENKIN_JA, NENKIN_EN, "国民年金保険料の納付のお願い",
          "Please pay your national pension premium",
          "国民年金保険料の納付が確認できていない月があります。保険料の納付期限は、対象月の翌月末日"
@@ -132,7 +145,8 @@ static const struct demo_notice demo_notices[] = {
          "We have not received your national pension premium for some months. Each month's "
          "premium is due by the end of the following month. Unpaid months can lower the pension "
          "you receive later and may leave you without a disability or survivors' pension.\n"
-         "If paying is difficult, you can apply for an exemption or a postponement."},
+         "If paying is difficult, you can apply for an exemption or a postponement.",
+         NULL, NULL},
         {DEMO_USER, "demo", 2, CHIYODA_JA, CHIYODA_EN, "児童手当の認定請求をお忘れなく",
          "Remember to apply for the child allowance",
          "お子さんが生まれたときは、出生日の翌日から15日以内に児童手当の認定請求をしてください。"
@@ -143,7 +157,8 @@ static const struct demo_notice demo_notices[] = {
          "the birth. If you apply later, you may lose the allowance for the months of delay. "
          "You can also apply on Mynaportal.\n"
          "The allowance is paid in even months (February, April, June, August, October and "
-         "December), each time for the two months before."},
+         "December), each time for the two months before.",
+         NULL, NULL},
         {DEMO_USER, "demo2", 2, "大阪市役所", "Osaka City Office",
          "転出届はマイナポータルから出せます", "Send your moving-out notification on Mynaportal",
          "大阪市から引越しをする方は、マイナポータルの引越しワンストップサービスで、転出届を"
@@ -151,7 +166,8 @@ static const struct demo_notice demo_notices[] = {
          "転入届を出してください。",
          "If you are moving out of Osaka City, you can send your moving-out notification "
          "online with the Mynaportal moving one-stop service. Then file a moving-in "
-         "notification with your new municipality within 14 days of the move."},
+         "notification with your new municipality within 14 days of the move.",
+         NULL, NULL},
         {DEMO_USER, "demo", 1, CHIYODA_JA, CHIYODA_EN,
          "マイナンバーカードの電子証明書の有効期限が近づいています",
          "The certificates on your My Number Card expire soon",
@@ -164,7 +180,34 @@ static const struct demo_notice demo_notices[] = {
          "expire. After that you can no longer sign in to Mynaportal, get certificates at "
          "convenience stores or file with e-Tax.\n"
          "You can renew them from three months before they expire. Bring your card and the PINs "
-         "you set to the city office or a branch office. Renewal is free of charge."},
+         "you set to the city office or a branch office. Renewal is free of charge.",
+         NULL, NULL},
+        /* Phishing that imitates the Digital Agency, with a signature
+         * copied from one of its real notices: clients show that the
+         * signature does not match. */
+        {DEMO_USER, "demo", 1, "デジタル庁", "Digital Agency",
+         "【重要】マイナポイントの再申請が必要です",
+         "Important: you must apply again for your My Number points",
+         "マイナポイントの申請に不備がありました。3日以内に、次のサイトでマイナンバーカードの番号と"
+         "暗証番号を入力して、もう一度申請してください。\n"
+         "https://mynaportal-jp.example/repoint",
+         "There was a problem with your My Number points application. Within 3 days, apply "
+         "again at the site below by entering your My Number Card's number and PIN.\n"
+         "https://mynaportal-jp.example/repoint",
+         "マイナポイントの申請の受付は終了しました。",
+         "Applications for My Number points have closed."},
+};
+
+/* The demo agencies sign what they send (with the published demo keys of
+ * demo_keys.c); the others' notices stay unsigned. */
+static const struct {
+	const char *sender_ja;
+	const char *agency;
+} demo_agencies[] = {
+        {CHIYODA_JA, "demo-chiyoda"},
+        {NENKIN_JA, "demo-nenkin"},
+        {"デジタル庁", "demo-digital"},
+        {"国税庁", "demo-nta"},
 };
 
 #define DEMO_NELEMS(a) (sizeof(a) / sizeof(a)[0])
@@ -371,10 +414,39 @@ out:
 	return ret;
 }
 
+/* Signs n as its demo agency (the one of its sender), or leaves it
+ * unsigned when the sender is not a demo agency. */
+static int
+demo_sign(struct wire_notice *n, char **cause)
+{
+	struct sig_key *key = NULL;
+	const char *agency = NULL;
+	size_t i;
+
+	for (i = 0; i < DEMO_NELEMS(demo_agencies); i++) {
+		if (strcmp(n->sender.ja, demo_agencies[i].sender_ja) == 0)
+			agency = demo_agencies[i].agency;
+	}
+	if (agency == NULL)
+		return 0;
+	for (i = 0; i < demo_nkeys && key == NULL; i++) {
+		if (strcmp(demo_keys[i].agency, agency) == 0)
+			key = sig_key_from_pem(demo_keys[i].pem, strlen(demo_keys[i].pem), cause);
+	}
+	if (key == NULL) {
+		if (*cause == NULL)
+			*cause = xasprintf(_("no demo key for %s"), agency);
+		return -1;
+	}
+	n->agency = (char *)agency;
+	n->signature = sig_sign(key, n, cause);
+	sig_key_free(key);
+	return n->signature != NULL ? 0 : -1;
+}
+
 static int
 demo_notice(struct storage *store, const struct feed_audience *aud, time_t published,
-            const char *sender_ja, const char *sender_en, const char *title_ja,
-            const char *title_en, const char *body_ja, const char *body_en, char **cause)
+            const struct demo_notice *d, char **cause)
 {
 	struct wire_notice n;
 	char when[40];
@@ -382,14 +454,19 @@ demo_notice(struct storage *store, const struct feed_audience *aud, time_t publi
 	int ret;
 
 	memset(&n, 0, sizeof n);
-	n.sender.ja = (char *)sender_ja;
-	n.sender.en = (char *)sender_en;
-	n.title.ja = (char *)title_ja;
-	n.title.en = (char *)title_en;
-	n.body.ja = (char *)body_ja;
-	n.body.en = (char *)body_en;
+	n.sender.ja = (char *)d->sender_ja;
+	n.sender.en = (char *)d->sender_en;
+	n.title.ja = (char *)d->title_ja;
+	n.title.en = (char *)d->title_en;
+	n.body.ja = (char *)(d->signed_body_ja != NULL ? d->signed_body_ja : d->body_ja);
+	n.body.en = (char *)(d->signed_body_en != NULL ? d->signed_body_en : d->body_en);
 	n.published = date_format(published, when, sizeof when);
+	if (demo_sign(&n, cause) != 0)
+		return -1;
+	n.body.ja = (char *)d->body_ja;
+	n.body.en = (char *)d->body_en;
 	ret = feed_notice_add(store, aud, &n, &id, cause);
+	free(n.signature);
 	free(id);
 	return ret;
 }
@@ -416,9 +493,7 @@ demo_notices_add(struct storage *store, time_t now, char **cause)
 
 		aud.user = d->audience == DEMO_USER ? d->to : NULL;
 		aud.municipality = d->audience == DEMO_MUNICIPALITY ? d->to : NULL;
-		if (demo_notice(store, &aud, demo_morning(now, d->days_ago), d->sender_ja,
-		                d->sender_en, d->title_ja, d->title_en, d->body_ja, d->body_en,
-		                cause) != 0)
+		if (demo_notice(store, &aud, demo_morning(now, d->days_ago), d, cause) != 0)
 			return -1;
 	}
 
@@ -435,10 +510,15 @@ demo_notices_add(struct storage *store, time_t now, char **cause)
 	        demo_wday_en[tm.tm_wday], tm.tm_mday, demo_month_en[tm.tm_mon], tm.tm_year + 1900);
 	aud.user = NULL;
 	aud.municipality = NULL;
-	if (demo_notice(store, &aud, demo_morning(now, 1), "デジタル庁", "Digital Agency",
-	                "マイナポータルのメンテナンスのお知らせ", "Mynaportal maintenance", ja, en,
-	                cause) != 0)
-		goto out;
+	{
+		const struct demo_notice maintenance = {
+		        DEMO_ALL, NULL, 1, "デジタル庁", "Digital Agency",
+		        "マイナポータルのメンテナンスのお知らせ", "Mynaportal maintenance", ja, en,
+		        NULL, NULL};
+
+		if (demo_notice(store, &aud, demo_morning(now, 1), &maintenance, cause) != 0)
+			goto out;
+	}
 	ret = 0;
 out:
 	free(ja);

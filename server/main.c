@@ -24,6 +24,8 @@
 #include "log.h"
 #include "mem.h"
 #include "metrics.h"
+#include "sig.h"
+#include "signtool.h"
 #include "storage.h"
 #include "throttle.h"
 #include "token.h"
@@ -52,6 +54,7 @@ enum {
 	OPT_MAX_CONNECTIONS,
 	OPT_APPLICATION_DELAY,
 	OPT_LIST_ROUTES,
+	OPT_AGENCY_KEYS,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -75,6 +78,7 @@ static const struct option main_options[] = {
         /* For tests: keeps each application in flight this many milliseconds. */
         {"test-application-delay", required_argument, NULL, OPT_APPLICATION_DELAY},
         {"list-routes", no_argument, NULL, OPT_LIST_ROUTES},
+        {"agency-keys", required_argument, NULL, OPT_AGENCY_KEYS},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -111,9 +115,16 @@ main_usage(FILE *f)
 	          "                               when the peer is a proxy on loopback\n"
 	          "  --threads N                  threads serving connections (default 4)\n"
 	          "  --max-connections N          connections at once (default 1024)\n"
+	          "  --agency-keys PATH           a key file or folder of the agencies' public\n"
+	          "                               keys: signed notices are checked, and one\n"
+	          "                               that does not verify is refused (422)\n"
 	          "  --list-routes                print the route table and exit\n"
 	          "  --help                       show this help\n"
 	          "  --version                    show the version\n"
+	          "\n"
+	          "       myna-bff sign-notice --key FILE [--agency ID] < notice.json\n"
+	          "\n"
+	          "signs a notice with an agency's private key (myna-bff sign-notice --help).\n"
 	          "\n"
 	          "See myna-bff(8) and docs/api.md.\n"));
 }
@@ -256,6 +267,7 @@ main(int argc, char **argv)
 	struct http *http = NULL;
 	char *listen_arg = NULL, *db_path = NULL, *token_file = NULL, *public_url = NULL;
 	char *host = NULL, *port = NULL, *token = NULL, *cause = NULL;
+	const char *agency_keys = NULL;
 	const char *env, *rate_address = BFF_RATE_ADDRESS, *rate_token = BFF_RATE_TOKEN;
 	struct throttle_rate ra, rt;
 	long threads = HTTP_THREADS, connections = HTTP_CONNECTIONS_MAX;
@@ -269,6 +281,8 @@ main(int argc, char **argv)
 	bff.tombstone_retention = BFF_TOMBSTONE_RETENTION;
 	i18n_init(NULL);
 	log_init("myna-bff");
+	if (argc > 1 && strcmp(argv[1], "sign-notice") == 0)
+		return signtool_main(argc - 1, argv + 1);
 
 	while ((opt = getopt_long(argc, argv, "", main_options, NULL)) != -1) {
 		switch (opt) {
@@ -340,6 +354,9 @@ main(int argc, char **argv)
 		case OPT_LIST_ROUTES:
 			main_list_routes();
 			return 0;
+		case OPT_AGENCY_KEYS:
+			agency_keys = optarg;
+			break;
 		case OPT_HELP:
 			main_usage(stdout);
 			return 0;
@@ -407,6 +424,17 @@ main(int argc, char **argv)
 		         "(use --admin-token-file or MYNA_BFF_ADMIN_TOKEN)");
 	}
 
+	if (agency_keys != NULL) {
+		bff.keyring = sig_keyring_new();
+		if (sig_keyring_add_path(bff.keyring, agency_keys, &cause) != 0)
+			goto fail;
+		if (sig_keyring_count(bff.keyring) == 0) {
+			cause = xasprintf(_("--agency-keys %s holds no key (AGENCY.pem files)"),
+			                  agency_keys);
+			goto fail;
+		}
+		log_info("checking signed notices with %zu agency keys", sig_keyring_count(bff.keyring));
+	}
 	if (storage_open(db_path, &bff.storage, &cause) != 0)
 		goto fail;
 	bff.metrics = metrics_new(http_route_count());
@@ -490,6 +518,7 @@ out:
 	throttle_free(bff.per_address);
 	throttle_free(bff.per_token);
 	free(bff.base_url);
+	sig_keyring_free(bff.keyring);
 	free(host);
 	free(port);
 	if (token != NULL) {

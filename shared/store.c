@@ -21,10 +21,13 @@
 #include "i18n.h"
 #include "mem.h"
 #include "paths.h"
+#include "sig.h"
 #include "store.h"
 #include "text.h"
 
 #define STORE_BUSY_TIMEOUT 5000	/* ms to wait for another writer */
+/* The fingerprint of the keyring every notice was last checked with. */
+#define STORE_KEY_TRUST "notices.trust_keys"
 
 /*
  * Migrations, in order; migration i brings user_version from i to i + 1.
@@ -164,6 +167,20 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX access_logs_when ON access_logs(when_ts DESC, id);"
 	/* To do lists the unread notices of thousands. */
 	"CREATE INDEX notices_unread ON notices(read, published_ts DESC, id);",
+	/* 4: signed notices.  agency and signature as the feed carries them;
+	 * trust is what checking them found (enum sig_trust) and trust_keys
+	 * the fingerprint of the keyring they were checked with (NULL: not
+	 * checked), so that a notice is checked again when the trusted keys
+	 * change.  Notices synced before were stored without their
+	 * signatures: sync.refetch has the next sync fetch everything again
+	 * (keeping read and done marks, as after 410 Gone). */
+	"ALTER TABLE notices ADD COLUMN agency TEXT;"
+	"ALTER TABLE notices ADD COLUMN signature TEXT;"
+	"ALTER TABLE notices ADD COLUMN trust INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE notices ADD COLUMN trust_keys TEXT;"
+	"INSERT INTO meta(key, value) SELECT 'sync.refetch', '1' "
+	"  WHERE EXISTS (SELECT 1 FROM notices) "
+	"  ON CONFLICT(key) DO UPDATE SET value = excluded.value;",
 };
 
 #define STORE_SCHEMA_VERSION ((int)(sizeof store_migrations / sizeof store_migrations[0]))
@@ -257,12 +274,15 @@ enum store_stmt {
 	ST_IDS_APPLICATIONS,
 	ST_NOTICES_UNREAD,
 	ST_NOTICES_COUNT,
+	/* Signed notices (migration 4). */
+	ST_NOTICE_TRUST_SET,
+	ST_NOTICES_UNCHECKED,
 	ST_COUNT
 };
 
 #define NOTICE_COLUMNS \
 	"id, title_ja, title_en, body_ja, body_en, sender_ja, sender_en, " \
-	"published, published_ts, read"
+	"published, published_ts, read, agency, signature, trust, trust_keys"
 #define DEADLINE_COLUMNS "id, title_ja, title_en, due, due_ts, procedure, done"
 #define DRAFT_COLUMNS	 "id, procedure, fields, state, errors, updated_at"
 #define OUTBOX_COLUMNS \
@@ -289,12 +309,14 @@ static const char *const store_sql[ST_COUNT] = {
 		"INSERT INTO notices(" NOTICE_COLUMNS ") VALUES "
 		"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
 		" COALESCE((SELECT state FROM cleared_items"
-		"           WHERE kind = 'notice' AND id = ?1), 0)) "
+		"           WHERE kind = 'notice' AND id = ?1), 0), ?10, ?11, ?12, ?13) "
 		"ON CONFLICT(id) DO UPDATE SET "
 		"title_ja = excluded.title_ja, title_en = excluded.title_en, "
 		"body_ja = excluded.body_ja, body_en = excluded.body_en, "
 		"sender_ja = excluded.sender_ja, sender_en = excluded.sender_en, "
-		"published = excluded.published, published_ts = excluded.published_ts",
+		"published = excluded.published, published_ts = excluded.published_ts, "
+		"agency = excluded.agency, signature = excluded.signature, "
+		"trust = excluded.trust, trust_keys = excluded.trust_keys",
 	[ST_NOTICE_DELETE] = "DELETE FROM notices WHERE id = ?1",
 	[ST_NOTICE_LIST] = "SELECT " NOTICE_COLUMNS " FROM notices "
 			   "ORDER BY published_ts DESC, id",
@@ -455,6 +477,11 @@ static const char *const store_sql[ST_COUNT] = {
 	[ST_NOTICES_UNREAD] = "SELECT " NOTICE_COLUMNS " FROM notices WHERE read = 0 "
 			      "ORDER BY published_ts DESC, id",
 	[ST_NOTICES_COUNT] = "SELECT count(*) FROM notices",
+	/* Signed notices (migration 4). */
+	[ST_NOTICE_TRUST_SET] = "UPDATE notices SET trust = ?2, trust_keys = ?3 WHERE id = ?1",
+	/* A batch at a time: each one checked leaves the selection. */
+	[ST_NOTICES_UNCHECKED] = "SELECT " NOTICE_COLUMNS " FROM notices "
+				 "WHERE trust_keys IS NOT ?1 LIMIT 256",
 };
 
 struct store {
@@ -464,6 +491,7 @@ struct store {
 	int	      damaged;	/* SQLite found the file corrupt */
 	int	      opening;	/* store_open has not finished */
 	sqlite3_stmt *stmt[ST_COUNT];
+	struct sig_keyring *keyring;	/* never NULL: empty until one is set */
 };
 
 static void (*store_fault_hook)(const char *code);
@@ -761,6 +789,7 @@ store_open(const char *path, struct store **out, char **cause)
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	s->opening = 1;
+	s->keyring = sig_keyring_new();
 	if (store_create_file(s) < 0)
 		goto fail;
 	rc = sqlite3_open_v2(path, &s->db,
@@ -802,6 +831,7 @@ store_close(struct store *s)
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmt[i]);
 	sqlite3_close(s->db);
+	sig_keyring_free(s->keyring);
 	free(s->path);
 	free(s->error);
 	free(s);
@@ -902,6 +932,10 @@ store_notice_upsert(struct store *s, const struct wire_notice *n)
 	store_bind_text(st, 7, n->sender.en);
 	store_bind_text(st, 8, n->published);
 	sqlite3_bind_int64(st, 9, store_time(n->published));
+	store_bind_text(st, 10, n->agency);
+	store_bind_text(st, 11, n->signature);
+	sqlite3_bind_int(st, 12, (int)sig_verify(s->keyring, n));
+	store_bind_text(st, 13, sig_keyring_fingerprint(s->keyring));
 	return store_done(s, st, _("saving a notice"));
 }
 
@@ -962,10 +996,16 @@ fail:
 	return -1;
 }
 
-/* Fills n from a row of NOTICE_COLUMNS. */
+/* Fills n from a row of NOTICE_COLUMNS.  The trust kept in the row
+ * stands when it was found with the keys the store has now; otherwise the
+ * notice is checked here. */
 static void
-store_notice_row(sqlite3_stmt *st, struct store_notice *n)
+store_notice_row(struct store *s, sqlite3_stmt *st, struct store_notice *n)
 {
+	const struct wire_text *names;
+	const char *keys;
+	int trust;
+
 	memset(n, 0, sizeof *n);
 	n->n.id = store_column_text(st, 0);
 	n->n.title.ja = store_column_text(st, 1);
@@ -977,6 +1017,20 @@ store_notice_row(sqlite3_stmt *st, struct store_notice *n)
 	n->n.published = store_column_text(st, 7);
 	n->published = (time_t)sqlite3_column_int64(st, 8);
 	n->read = sqlite3_column_int(st, 9) != 0;
+	n->n.agency = store_column_text(st, 10);
+	n->n.signature = store_column_text(st, 11);
+	keys = (const char *)sqlite3_column_text(st, 13);
+	trust = sqlite3_column_int(st, 12);
+	if (keys != NULL && strcmp(keys, sig_keyring_fingerprint(s->keyring)) == 0 &&
+	    trust >= SIG_UNSIGNED && trust <= SIG_UNKNOWN)
+		n->trust = (enum sig_trust)trust;
+	else
+		n->trust = sig_verify(s->keyring, &n->n);
+	names = sig_keyring_names(s->keyring, n->n.agency);
+	if (names != NULL) {
+		n->agency_name.ja = xstrdup(names->ja);
+		n->agency_name.en = xstrdup(names->en);
+	}
 }
 
 /* Fills d from a row of DEADLINE_COLUMNS. */
@@ -1010,7 +1064,7 @@ store_notices_list(struct store *s, struct store_notice **out, size_t *n)
 			alloc = alloc ? alloc * 2 : 16;
 			v = xreallocarray(v, alloc, sizeof *v);
 		}
-		store_notice_row(st, &v[len++]);
+		store_notice_row(s, st, &v[len++]);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -1047,7 +1101,7 @@ store_notice_get(struct store *s, const char *id, struct store_notice *out, int 
 	store_bind_text(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		store_notice_row(st, out);
+		store_notice_row(s, st, out);
 		*found = 1;
 	}
 	sqlite3_reset(st);
@@ -1062,8 +1116,96 @@ store_notice_release(struct store_notice *n)
 	if (n == NULL)
 		return;
 	wire_notice_release(&n->n);
+	wire_text_release(&n->agency_name);
 	n->published = 0;
 	n->read = 0;
+	n->trust = SIG_UNSIGNED;
+}
+
+/* Checks the notices not yet checked with the store's keyring, and keeps
+ * what was found.  In the caller's transaction. */
+static int
+store_notices_check_tx(struct store *s, size_t *checked)
+{
+	const char *fp = sig_keyring_fingerprint(s->keyring);
+	struct store_notice *v = NULL;
+	size_t len, alloc = 0, i;
+	sqlite3_stmt *st, *up;
+	int rc;
+
+	for (;;) {
+		if ((st = store_stmt(s, ST_NOTICES_UNCHECKED)) == NULL)
+			return -1;
+		store_bind_text(st, 1, fp);
+		len = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			if (len == alloc) {
+				alloc = alloc ? alloc * 2 : 16;
+				v = xreallocarray(v, alloc, sizeof *v);
+			}
+			/* The row's trust is not taken: its keys differ. */
+			store_notice_row(s, st, &v[len++]);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			goto fail;
+		if (len == 0)
+			break;
+		for (i = 0; i < len; i++) {
+			if ((up = store_stmt(s, ST_NOTICE_TRUST_SET)) == NULL)
+				goto fail_quiet;
+			store_bind_text(up, 1, v[i].n.id);
+			sqlite3_bind_int(up, 2, (int)v[i].trust);
+			store_bind_text(up, 3, fp);
+			if (store_done(s, up, _("saving what a notice's signature showed")) < 0)
+				goto fail_quiet;
+		}
+		*checked += len;
+		for (i = 0; i < len; i++)
+			store_notice_release(&v[i]);
+	}
+	free(v);
+	return 0;
+fail:
+	store_db_fail(s, _("checking the signatures of notices"));
+fail_quiet:
+	for (i = 0; i < len; i++)
+		store_notice_release(&v[i]);
+	free(v);
+	return -1;
+}
+
+int
+store_set_keyring(struct store *s, struct sig_keyring *kr, size_t *checked)
+{
+	char *done = NULL;
+	const char *fp;
+	size_t n = 0;
+	int same;
+
+	if (checked != NULL)
+		*checked = 0;
+	sig_keyring_free(s->keyring);
+	s->keyring = kr != NULL ? kr : sig_keyring_new();
+	fp = sig_keyring_fingerprint(s->keyring);
+	if (store_meta_get(s, STORE_KEY_TRUST, &done) < 0)
+		return -1;
+	same = done != NULL && strcmp(done, fp) == 0;
+	free(done);
+	if (same)
+		return 0;
+	/* The keys changed since the notices were last checked: check them
+	 * again now, rather than on every read until the next sync. */
+	if (store_begin(s) < 0)
+		return -1;
+	if (store_notices_check_tx(s, &n) < 0 || store_meta_set(s, STORE_KEY_TRUST, fp) < 0 ||
+	    store_commit(s) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	if (checked != NULL)
+		*checked = n;
+	return 0;
 }
 
 /* Sets a user mark (read, done) on the item kind/id with statement id;
@@ -2632,7 +2774,7 @@ store_notices_unread(struct store *s, struct store_notice **out, size_t *n, size
 			alloc = alloc ? alloc * 2 : 16;
 			v = xreallocarray(v, alloc, sizeof *v);
 		}
-		store_notice_row(st, &v[len++]);
+		store_notice_row(s, st, &v[len++]);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "sig.h"
 #include "wire.h"
 
 struct store;
@@ -23,6 +24,12 @@ struct store_notice {
 	struct wire_notice n;
 	time_t		   published;	/* parsed n.published, 0 if unknown */
 	int		   read;
+	enum sig_trust	   trust;	/* n's signature, checked with the store's
+					   keyring (store_set_keyring) */
+	struct wire_text   agency_name;	/* the names the keyring gives n.agency,
+					   when it has that agency (a verified
+					   notice's sender, or the agency a bad
+					   signature claims); else empty */
 };
 
 struct store_deadline {
@@ -57,6 +64,17 @@ int store_meta_set(struct store *s, const char *key, const char *value);
 /* Removes key (absent is not an error); store_meta_set with value NULL does
  * the same. */
 int store_meta_delete(struct store *s, const char *key);
+
+/* The agency keys that notices are checked with (sig.h), taken over by
+ * the store (NULL: none).  Until one is set the keyring is empty: every
+ * signed notice is then one of an unknown signer.  A notice is checked
+ * when it is saved, and again when it is read with other keys than it was
+ * checked with; when the keys differ from those the store last checked
+ * every notice with, all are checked again at once (in a transaction of
+ * their own: not inside the caller's) and *checked (may be NULL) says how
+ * many.  Returns 0, or -1 when that failed (the keys are in use anyway;
+ * reads check what was not). */
+int store_set_keyring(struct store *s, struct sig_keyring *kr, size_t *checked);
 
 /* Synced data.  Upserts keep local state (read, done). */
 int store_notice_upsert(struct store *s, const struct wire_notice *n);

@@ -7,6 +7,9 @@
  *                was answered for is still the one we ask with, so that
  *                If-None-Match can only ever mean "this same request"
  *   sync.last    RFC 3339 time of the last successful sync
+ *   sync.refetch present when the store wants a sync from the beginning,
+ *                as after 410 Gone (store migration 4: notices with their
+ *                signatures)
  * A page is applied in one transaction with its cursor, and only when the
  * cursor read inside that transaction is still the one the page was asked
  * with, so two processes syncing at once cannot apply a page twice or an
@@ -26,6 +29,9 @@
 #define SYNC_KEY_CURSOR "sync.cursor"
 #define SYNC_KEY_ETAG	"sync.etag"
 #define SYNC_KEY_LAST	"sync.last"
+/* Set when the store asks for everything again (after a migration that
+ * keeps more of each item than the store held before). */
+#define SYNC_KEY_REFETCH "sync.refetch"
 
 /* A feed bigger than this many pages in one run is a server bug (a cursor
  * going round in a circle), not a real backlog. */
@@ -277,7 +283,8 @@ sync_restart(struct store *st, char **cause)
 	if (store_begin(st) < 0)
 		goto fail;
 	if (store_clear_synced(st) < 0 || store_meta_delete(st, SYNC_KEY_CURSOR) < 0 ||
-	    store_meta_delete(st, SYNC_KEY_ETAG) < 0 || store_commit(st) < 0) {
+	    store_meta_delete(st, SYNC_KEY_ETAG) < 0 || store_meta_delete(st, SYNC_KEY_REFETCH) < 0 ||
+	    store_commit(st) < 0) {
 		*cause = xstrdup(store_error(st));
 		store_rollback(st);
 		return -1;
@@ -324,9 +331,18 @@ int
 sync_request_make(struct store *st, long wait, struct sync_request *rq, char **cause)
 {
 	struct buf b;
-	char *esc;
+	char *esc, *refetch = NULL;
 
 	memset(rq, 0, sizeof *rq);
+	if (store_meta_get(st, SYNC_KEY_REFETCH, &refetch) < 0) {
+		*cause = xstrdup(store_error(st));
+		return -1;
+	}
+	if (refetch != NULL) {
+		free(refetch);
+		if (sync_restart(st, cause) < 0)
+			return -1;
+	}
 	if (store_meta_get(st, SYNC_KEY_CURSOR, &rq->cursor) < 0 ||
 	    store_meta_get(st, SYNC_KEY_ETAG, &rq->etag) < 0) {
 		*cause = xstrdup(store_error(st));

@@ -68,7 +68,9 @@ struct sync_request {
 
 /* Prepares the request for the next page from the store's state; wait > 0
  * adds wait=SECONDS (docs/api.md: the server holds the request until
- * something changes or the time is up).  Returns 0, or -1 with *cause. */
+ * something changes or the time is up).  A store that asks for everything
+ * again (sync.refetch, set by a migration) is cleared first, as after 410
+ * Gone.  Returns 0, or -1 with *cause. */
 int sync_request_make(struct store *st, long wait, struct sync_request *rq, char **cause);
 void sync_request_release(struct sync_request *rq);
 

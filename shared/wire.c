@@ -214,6 +214,32 @@ wire_change_data(const struct wire_change *c, const char *type, char **cause)
 	return 0;
 }
 
+/* Decodes a notice's optional agency or signature: a string of at most
+ * WIRE_SIG_FIELD_MAX bytes, kept (cleaned) whatever it holds, since a
+ * malformed one is for the client's check to find and show, not a reason
+ * to refuse the page. */
+static int
+wire_sig_field(json_object *data, const char *name, char **out, char **cause)
+{
+	json_object *v = NULL;
+
+	*out = NULL;
+	if (!json_object_object_get_ex(data, name, &v) || v == NULL)
+		return 0;
+	*out = wire_clean_string(v, name, WIRE_SIG_FIELD_MAX, 0, cause);
+	if (*out == NULL)
+		return -1;
+	/* Cleaning may lengthen bad bytes (U+FFFD): the cap holds for what is
+	 * kept too, so that what is kept is taken again. */
+	if (strlen(*out) > WIRE_SIG_FIELD_MAX) {
+		*cause = xasprintf(_("field \"%s\" is longer than %zu bytes"), name,
+				   (size_t)WIRE_SIG_FIELD_MAX);
+		xfree(out);
+		return -1;
+	}
+	return 0;
+}
+
 int
 wire_notice_decode(const struct wire_change *c, struct wire_notice *out, char **cause)
 {
@@ -226,7 +252,9 @@ wire_notice_decode(const struct wire_change *c, struct wire_notice *out, char **
 	if (wire_text_field(c->data, "title", 1, 0, &out->title, &why) < 0 ||
 	    wire_text_field(c->data, "body", 0, TEXT_MULTILINE, &out->body, &why) < 0 ||
 	    wire_text_field(c->data, "sender", 0, 0, &out->sender, &why) < 0 ||
-	    (out->published = wire_time(c->data, "published", &why)) == NULL)
+	    (out->published = wire_time(c->data, "published", &why)) == NULL ||
+	    wire_sig_field(c->data, "agency", &out->agency, &why) < 0 ||
+	    wire_sig_field(c->data, "signature", &out->signature, &why) < 0)
 		goto fail;
 	return 0;
 fail:
@@ -276,6 +304,8 @@ wire_notice_release(struct wire_notice *n)
 	wire_text_release(&n->body);
 	wire_text_release(&n->sender);
 	free(n->published);
+	free(n->agency);
+	free(n->signature);
 	memset(n, 0, sizeof *n);
 }
 
@@ -457,6 +487,8 @@ wire_notice_encode(const struct wire_notice *n)
 	json_object_object_add(o, "body", wire_text_encode(&n->body));
 	json_object_object_add(o, "sender", wire_text_encode(&n->sender));
 	wire_add_string(o, "published", n->published);
+	wire_add_string(o, "agency", n->agency);
+	wire_add_string(o, "signature", n->signature);
 	return o;
 }
 

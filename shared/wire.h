@@ -26,6 +26,7 @@ struct buf;
 #define WIRE_CURSOR_MAX	   256
 #define WIRE_ID_CHARS	   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:"
 #define WIRE_DEPTH_MAX	   32		/* nesting of arrays and objects */
+#define WIRE_SIG_FIELD_MAX 256		/* bytes in a notice's agency or signature */
 
 /* Localised text: {"ja": "...", "en": "..."}; either may be NULL. */
 struct wire_text {
@@ -39,6 +40,8 @@ struct wire_notice {
 	struct wire_text body;
 	struct wire_text sender;
 	char		*published;	/* RFC 3339 */
+	char		*agency;	/* the signing agency's id (sig.h), or NULL */
+	char		*signature;	/* base64 Ed25519 signature, or NULL */
 };
 
 struct wire_deadline {

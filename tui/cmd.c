@@ -23,6 +23,7 @@
 #include "login.h"
 #include "mem.h"
 #include "plain.h"
+#include "sender.h"
 #include "session.h"
 #include "speech.h"
 #include "sync.h"
@@ -528,13 +529,35 @@ cmd_list_deadlines(struct cmd_ctx *ctx, int json)
 	return CMD_OK;
 }
 
+/* Who a notice is from, for scripts as for people: "sender" only when the
+ * agency's signature verified, so that no script shows an unverified
+ * notice as an agency's; "claimed_sender" otherwise. */
+static void
+cmd_json_notice_sender(json_object *o, const struct store_notice *n)
+{
+	const char *sender = view_notice_sender(n);
+	int verified = n->trust == SIG_VERIFIED;
+	char *check = sender_check(n);
+
+	json_object_object_add(o, "signature", json_object_new_string(sig_trust_name(n->trust)));
+	json_object_object_add(o, "signature_words", json_object_new_string(check));
+	json_object_object_add(o, "agency", cmd_json_str(n->n.agency));
+	json_object_object_add(o, "verified_sender",
+			       verified ? json_object_new_string(sender_agency(n)) : NULL);
+	json_object_object_add(o, "sender",
+			       verified ? json_object_new_string(sender) : NULL);
+	json_object_object_add(o, "claimed_sender",
+			       verified || sender[0] == '\0' ? NULL : json_object_new_string(sender));
+	free(check);
+}
+
 static int
 cmd_list_notices(struct cmd_ctx *ctx, int json)
 {
 	struct store_notice *ns = NULL;
 	size_t nn = 0, i;
 	json_object *arr, *o;
-	char *label, *day;
+	char *label, *day, *status;
 
 	if (store_notices_list(ctx->store, &ns, &nn) < 0) {
 		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
@@ -549,8 +572,7 @@ cmd_list_notices(struct cmd_ctx *ctx, int json)
 					       json_object_new_string(view_notice_title(&ns[i])));
 			json_object_object_add(o, "title_ja", cmd_json_str(ns[i].n.title.ja));
 			json_object_object_add(o, "title_en", cmd_json_str(ns[i].n.title.en));
-			json_object_object_add(o, "sender",
-					       json_object_new_string(view_notice_sender(&ns[i])));
+			cmd_json_notice_sender(o, &ns[i]);
 			json_object_object_add(o, "published", cmd_json_str(ns[i].n.published));
 			json_object_object_add(o, "status",
 					       json_object_new_string(ns[i].read ? "read" :
@@ -565,16 +587,17 @@ cmd_list_notices(struct cmd_ctx *ctx, int json)
 		printf(ngettext("%zu notice\n", "%zu notices\n", nn), nn);
 		for (i = 0; i < nn; i++) {
 			label = view_notice_label(&ns[i]);
+			status = view_notice_status(&ns[i]);
 			day = ns[i].published != 0 ? date_human_day(ns[i].published) : NULL;
 			printf("%zu. ", i + 1);
 			if (day != NULL)
 				plain_printf_line(stdout, _("%s — %s — %s (id %s)"), label,
-						  day, ns[i].read ? _("read") : _("unread"),
-						  ns[i].n.id);
+						  day, status, ns[i].n.id);
 			else
-				plain_printf_line(stdout, _("%s — %s (id %s)"), label,
-						  ns[i].read ? _("read") : _("unread"), ns[i].n.id);
+				plain_printf_line(stdout, _("%s — %s (id %s)"), label, status,
+						  ns[i].n.id);
 			free(label);
+			free(status);
 			free(day);
 		}
 		if (nn == 0)
@@ -716,16 +739,16 @@ cmd_show_notice(struct cmd_ctx *ctx, const char *id, int speech)
 	view_lines_free(lines, n);
 	if (speech) {
 		char *day = no.published != 0 ? date_human_day(no.published) : NULL;
-		char *parts[4] = {
+		char *parts[5] = {
 			xstrdup(view_notice_title(&no)),
-			view_notice_sender(&no)[0] != '\0' ?
-				xasprintf(_("From: %s"), view_notice_sender(&no)) : NULL,
+			sender_check(&no),
+			sender_line(&no),
 			day != NULL ? xasprintf(_("Published: %s"), day) : NULL,
 			xstrdup(view_notice_body(&no)),
 		};
 
 		free(day);
-		cmd_speak(ctx, parts, 4);
+		cmd_speak(ctx, parts, 5);
 	}
 	store_notice_release(&no);
 	return CMD_OK;

@@ -100,6 +100,10 @@ main(int argc, char **argv)
 			cmd_error(_("Cannot open the local store %s: %s"), store_path, cause);
 			goto out;
 		}
+		/* Notices are shown with what their signatures say; when this
+		 * fails (the daemon holds the store), each is checked as it is
+		 * read instead. */
+		store_set_keyring(ctx.store, sig_keyring_load(ctx.config), NULL);
 	}
 	rc = e != NULL ? e->exec(&ctx, argc - optind, argv + optind) : cmd_tui(&ctx);
 out:

@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "keys.h"
 #include "mem.h"
+#include "sender.h"
 #include "text.h"
 #include "view.h"
 
@@ -202,14 +203,25 @@ view_one_line(const char *s)
 }
 
 char *
+view_notice_status(const struct store_notice *n)
+{
+	return xasprintf(_("%s, %s"), n->read ? _("read") : _("unread"), sender_words(n));
+}
+
+char *
 view_notice_label(const struct store_notice *n)
 {
-	const char *sender = view_notice_sender(n);
+	const char *claimed = sender_claimed(n);
 	char *label, *r;
 
-	if (sender[0] == '\0')
+	/* Only a verified notice is said to be from anyone. */
+	if (n->trust == SIG_VERIFIED)
+		label = xasprintf(_("%s, from %s"), view_notice_title(n), sender_agency(n));
+	else if (claimed[0] != '\0')
+		label = xasprintf(_("%s, sender (not verified): %s"), view_notice_title(n),
+				  claimed);
+	else
 		return view_one_line(view_notice_title(n));
-	label = xasprintf(_("%s, from %s"), view_notice_title(n), sender);
 	r = view_one_line(label);
 	free(label);
 	return r;
@@ -234,13 +246,16 @@ view_deadline_lines(const struct store_deadline *d, time_t now, char ***lines, s
 void
 view_notice_lines(const struct store_notice *no, char ***lines, size_t *n)
 {
-	const char *sender = view_notice_sender(no), *body = view_notice_body(no);
-	char *day;
+	const char *body = view_notice_body(no);
+	char *day, *from;
 
 	*lines = NULL;
 	*n = 0;
-	if (sender[0] != '\0')
-		view_lines_push(lines, n, xasprintf(_("From: %s"), sender));
+	/* Who sent it comes first, so that a warning is read before the
+	 * notice. */
+	view_lines_push(lines, n, sender_check(no));
+	if ((from = sender_line(no)) != NULL)
+		view_lines_push(lines, n, from);
 	if (no->published != 0) {
 		day = date_human_day(no->published);
 		view_lines_push(lines, n, xasprintf(_("Published: %s"), day));
@@ -291,7 +306,7 @@ view_add_notice(struct view *v, const struct store_notice *n, size_t section)
 	struct view_item *it;
 
 	it = view_add_item(v, VIEW_ITEM_NOTICE, n->n.id, view_notice_label(n),
-			   xstrdup(n->read ? _("read") : _("unread")), section);
+			   view_notice_status(n), section);
 	view_notice_lines(n, &it->detail, &it->ndetail);
 }
 

@@ -189,11 +189,16 @@ const char *view_deadline_title(const struct store_deadline *d);
 const char *view_notice_title(const struct store_notice *n);
 const char *view_notice_sender(const struct store_notice *n);
 const char *view_notice_body(const struct store_notice *n);
-/* "Title, from Sender" on one line, or the title alone when there is no
- * sender.  Newly allocated. */
+/* "unread, verified sender", "read, bad signature"... (who sent a notice,
+ * in words: sender.h).  Newly allocated. */
+char *view_notice_status(const struct store_notice *n);
+/* "Title, from Agency" for a verified notice, "Title, sender (not
+ * verified): Sender" otherwise, or the title alone when no sender is
+ * named.  Newly allocated. */
 char *view_notice_label(const struct store_notice *n);
 /* The labelled "key: value" lines of a deadline or notice (without the
- * title), then a notice's body line by line.  Free with view_lines_free. */
+ * title; a notice's start with sender_check and sender_line),
+ * then a notice's body line by line.  Free with view_lines_free. */
 void view_deadline_lines(const struct store_deadline *d, time_t now, char ***lines, size_t *n);
 void view_notice_lines(const struct store_notice *n, char ***lines, size_t *count);
 void view_lines_free(char **lines, size_t n);

@@ -10,6 +10,9 @@ ESC=$'\x1b'
 re() { printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'; }
 
 start_bff
+# The demo agencies' keys, which sign the demo notices (docs/security.md).
+mkdir -p "$XDG_CONFIG_HOME/myna"
+echo "agency_keys = $ROOT/keys/demo" >"$XDG_CONFIG_HOME/myna/config"
 
 # Signed out: every command that needs the server says how to sign in.
 out=$(myna sync 2>&1); rc=$?
@@ -60,8 +63,15 @@ is "English readers get the English title" \
 	"$(jq -c '[.[] | select(.title != .title_en)] | length' <<<"$json_d")" "0"
 is "Japanese readers get the Japanese title" \
 	"$(LANG=ja_JP.UTF-8 myna list deadlines --json | jq -c '[.[] | select(.title != .title_ja)] | length')" "0"
+# The sender is "sender" when the agency's signature verified, else
+# "claimed_sender".
 is "list notices --json matches the server" \
-	"$(myna list notices --json | jq -c '[.[] | {id, title, sender, published, body}] | sort_by(.id)')" "$want_n"
+	"$(myna list notices --json | jq -c '[.[] | {id, title, sender: (.sender // .claimed_sender), published, body}] | sort_by(.id)')" "$want_n"
+is "--json says which notices are signed, as the server has them" \
+	"$(myna list notices --json | jq -c '[.[] | {id, agency}] | sort_by(.id)')" \
+	"$(jq -c '[.changes[] | select(.type=="notice" and .op=="upsert") | {id, agency: .data.agency}] | sort_by(.id)' <<<"$feed")"
+is "only verified notices have a sender, the others a claimed sender" \
+	"$(myna list notices --json | jq -c '[.[] | select((.signature == "verified") != (.sender != null and .claimed_sender == null and .verified_sender != null))] | length')" "0"
 is "every notice starts unread" "$(myna list notices --json | jq -r '[.[].status] | unique | join(",")')" "unread"
 
 # days_left and status follow the calendar in Tokyo.
@@ -88,7 +98,11 @@ is "every plain line has a status in words" \
 	"$(tail -n +2 <<<"$list" | grep -cE ' — (open|overdue|done) \(id [^)]+\)$')" "$nd"
 nlist=$(myna list notices)
 is "plain notices list says how many first" "$(head -n1 <<<"$nlist")" "$nn notices"
-like "plain notices name the sender and say unread" "$(sed -n 2p <<<"$nlist")" '^1\. .+, from .+ — unread \(id [^)]+\)$'
+like "plain notices name the verified sender and say unread" "$(sed -n 2p <<<"$nlist")" '^1\. .+, from .+ \(demo key\) — .+ — unread, verified sender \(id [^)]+\)$'
+is "every plain notice says whether its sender is verified" \
+	"$(tail -n +2 <<<"$nlist" | grep -cE ' — (unread|read), (verified sender|unsigned|bad signature|unknown signer) \(id [^)]+\)$')" "$nn"
+is "and only the verified ones are said to be from anyone" \
+	"$(tail -n +2 <<<"$nlist" | grep -E ', from ' | grep -cvE 'verified sender \(id')" "0"
 
 # done marks a deadline; the lists say so.
 open_id=$(jq -r '[.[] | select(.status=="open")][0].id' <<<"$json_d")
@@ -108,6 +122,7 @@ nid=$(jq -r '.[0].id' <<<"$want_n")
 show=$(myna show notice "$nid"); rc=$?
 is "show notice exits 0" "$rc" "0"
 like "show notice starts with the title" "$show" "^Title: $(re "$(jq -r '.[0].title' <<<"$want_n")")"
+like "show notice says who verifiably sent it, first" "$(sed -n 2p <<<"$show")" "^Verified sender: .+ \\(demo key\\)$"
 like "show notice names the sender" "$show" "^From: $(re "$(jq -r '.[0].sender' <<<"$want_n")")$"
 like "show notice says read" "$show" "^Status: read$"
 is "the notice is read afterwards" \
@@ -154,8 +169,13 @@ is "plain session exits 0" "$rc" "0"
 for f in list.out list.json plain.out; do
 	is "no escape byte in $f" "$(grep -c "$ESC" "$T/$f")" "0"
 done
-like "the cleaned title is shown" "$(cat "$T/plain.out")" 'Red alert, from Operator'
-like "the cleaned title is listed" "$(cat "$T/list.out")" '^1\. Red alert, from Operator'
+like "the cleaned title is shown" "$(cat "$T/plain.out")" 'Red alert, sender \(not verified\): Operator'
+like "the cleaned title is listed" "$(cat "$T/list.out")" '^1\. Red alert, sender \(not verified\): Operator'
+like "the unsigned notice says so in the list" "$(cat "$T/plain.out")" 'Red alert, sender \(not verified\): Operator — unread, unsigned$'
+is "and in its details, before anything else" \
+	"$(grep -A3 '^Red alert$' "$T/plain.out" | head -n4 | tail -n2)" \
+	"Unsigned: sender not verified
+Sender (not verified): Operator"
 
 # The plain presenter: title, counts, numbered items, a prompt that says
 # what it expects; q quits cleanly.

@@ -3,7 +3,8 @@
 # anything (tests/fault/badserver.c serving a feed made here) puts OSC
 # (window title, clipboard), CSI (clear screen, colours), DCS, C1 controls,
 # BEL, backspace, DEL, CR, NUL, a lone surrogate and bidirectional
-# overrides into every text field of every item type.  After `myna sync`
+# overrides into every text field of every item type (a notice's agency
+# and signature too).  After `myna sync`
 # and `mynad --once` nothing of it is in the store, nor in what the
 # resident sees: plain lists, --json output, show, speech transcripts,
 # the plain presenter, the curses presenter (read back from tmux with its
@@ -26,7 +27,7 @@ t() { printf '"%s%s-end"' "$1" "$P"; }
 l() { printf '{"ja":%s,"en":%s}' "$(t "$1ja")" "$(t "$1en")"; }
 cat >"$T/feed.json" <<JSON
 {"cursor":"evil-1","has_more":false,"changes":[
- {"type":"notice","id":"n-666","op":"upsert","data":{"title":$(l ntitle),"body":$(l nbody),"sender":$(l nsender),"published":"2030-06-10T10:00:00+09:00"}},
+ {"type":"notice","id":"n-666","op":"upsert","data":{"title":$(l ntitle),"body":$(l nbody),"sender":$(l nsender),"published":"2030-06-10T10:00:00+09:00","agency":$(t nagency),"signature":$(t nsig)}},
  {"type":"deadline","id":"d-666","op":"upsert","data":{"title":$(l dtitle),"due":"2030-06-11T18:00:00+09:00","procedure":"evil-proc"}},
  {"type":"procedure","id":"evil-proc","op":"upsert","data":{"name":$(l pname),"agency":$(l pagency),"description":$(l pdesc),"deadline":$(l pdeadline),"documents":[$(l pdoc)],"online":true,"municipality":null,"fields":[
    {"name":"f_text","type":"text","label":$(l flabel),"required":true,"max_length":20,"help":$(l fhelp)},
@@ -61,7 +62,7 @@ ok "its own output is clean" escaped_free "$T/sync.out"
 # The store.
 store_dump >"$T/store.sql"
 ok "the store holds no control character and no escape" escaped_free "$T/store.sql"
-for tag in ntitleja nbodyja nsenderja dtitleja pnameja pdescja pdocja flabelja fhelpja choiceaja anameja aanswer amsgja rtitleja rvalueja lagencyja lpurposeja; do
+for tag in ntitleja nbodyja nsenderja nagency nsig dtitleja pnameja pdescja pdocja flabelja fhelpja choiceaja anameja aanswer amsgja rtitleja rvalueja lagencyja lpurposeja; do
 	ok "the store keeps the text of $tag" shows "$T/store.sql" "$tag"
 done
 

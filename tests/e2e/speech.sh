@@ -90,7 +90,12 @@ jn=$T/notice-ja.txt
 LANG=ja_JP.UTF-8 MYNA_SPEECH_TRANSCRIPT=$jn myna show notice "$nid" --speech >/dev/null
 is "show notice --speech exits 0" "$?" "0"
 is "the notice title is read without its escapes" "$(sed -n 1p "$jn")" "じゅうようなおしらせ"
-like "the sender is read" "$(norm "$(cat "$jn")")" 'さしだしにんちよだくやくしょ'
+# An operator's notice carries no agency signature: that is said first, and
+# the sender only as not verified.
+is "the missing signature is said right after the title" "$(norm "$(sed -n 2p "$jn")")" \
+	'しょめいがありませんさしだしにんわかくにんされていません'
+is "the sender is read as not verified" "$(norm "$(sed -n 3p "$jn")")" \
+	'さしだしにんみかくにんちよだくやくしょ'
 like "the phone number is read digit by digit" "$(norm "$(cat "$jn")")" \
 	'ぜろさんのいちにさんよんのごろくななはち'
 like "the hours are read" "$(norm "$(cat "$jn")")" 'くじからじゅうしちじ'
@@ -99,6 +104,9 @@ ok "no kanji in the notice's speech" no_match "$jn" "$KANJI"
 en2=$T/notice-en.txt
 MYNA_SPEECH_TRANSCRIPT=$en2 myna show notice "$nid" --speech >/dev/null
 is "the English notice title, escapes removed" "$(sed -n 1p "$en2")" "Important notice"
+is "then that it is unsigned" "$(sed -n 2p "$en2")" "Unsigned: sender not verified"
+is "then the sender, as not verified" "$(sed -n 3p "$en2")" \
+	"Sender (not verified): Chiyoda City Office"
 like "the English body on one line" "$(cat "$en2")" '^Call 03-1234-5678\. Open 9:00 to 17:00\.$'
 ok "no control character in the English transcript" no_match "$en2" "$CONTROL"
 

@@ -54,6 +54,9 @@ key() {
 WHEN=' — ([0-9]+ days? overdue|due today|tomorrow|in [0-9]+ days)$'
 
 start_bff
+# The demo agencies' keys, which sign the demo notices.
+mkdir -p "$XDG_CONFIG_HOME/myna"
+echo "agency_keys = $ROOT/keys/demo" >"$XDG_CONFIG_HOME/myna/config"
 login_as demo >/dev/null 2>&1 || bail "sign-in failed"
 myna sync >/dev/null || bail "first sync failed"
 json_d=$(myna list deadlines --json)
@@ -62,6 +65,8 @@ t1=$(sed -n 1p <<<"$open_titles")
 t2=$(sed -n 2p <<<"$open_titles")
 n_all=$(jq length <<<"$json_d")
 first_notice=$(myna list notices --json | jq -r '.[0].title')
+is "the newest demo notice is signed by its agency" \
+	"$(myna list notices --json | jq -r '.[0].signature')" "verified"
 
 echo 'set -g status off' >"$T/tmux.conf"
 tm -f "$T/tmux.conf" new-session -d -s myna -x 80 -y 24 "myna 2>'$T/tui.err'; echo \$? >'$T/rc'" </dev/null >/dev/null 2>&1
@@ -80,9 +85,14 @@ key "Down moves down" Down "^> $(re "${t2:0:30}")"
 key "Enter opens the deadline" Enter '^> Due: (Mon|Tue|Wed|Thu|Fri|Sat|Sun) ' "Deadline, " "$t2"
 like "the detail says the status in words" "$(screen)" '^  Status: (open|overdue)$'
 key "Esc goes back to To do, focus where it was" Escape "^> $(re "${t2:0:30}")" "To do"
-key "2 goes to Notices" 2 "^> $(re "${first_notice:0:30}").*, from .* — unread$" "Notices"
-key "Enter reads the notice" Enter '^> From: ' "Status: read" "$first_notice"
-key "Esc goes back to Notices; the notice is read" Escape "^> $(re "${first_notice:0:30}").* — read$" "Notices"
+key "2 goes to Notices" 2 "^> $(re "${first_notice:0:30}").* — unread, verified sender$" "Notices"
+like "a notice whose signature does not match says so in its line" "$(screen)" \
+	'^  .* — unread, bad signature$'
+like "an unsigned notice says so in its line" "$(screen)" '^  .* — unread, unsigned$'
+key "Enter reads the notice; the focus starts on who sent it" Enter \
+	'^> Verified sender: .+ \(demo key\)$' "Status: read" "$first_notice"
+key "Esc goes back to Notices; the notice is read" Escape \
+	"^> $(re "${first_notice:0:30}").* — read, verified sender$" "Notices"
 key "1 goes to To do" 1 "^> $(re "${t1:0:30}")" "To do"
 key "? lists the keys of To do" '?' '^> ' "Keys for To do" "Mark the deadline done" "Open the item"
 like "... a key and what it does on each line" "$(screen | grep -F 'Mark the deadline done')" '^  d: +Mark the deadline done$'
@@ -105,7 +115,7 @@ tm resize-window -t myna -x 40 -y 24
 expect "after resizing to 40 columns the cursor is on the focus" "^> .*$WHEN" "To do"
 ok "no line is wider than 40 columns" test "$(screen | wc -L)" -le 40
 is "long items are cut, not wrapped: every item line ends with its status" \
-	"$(screen | grep -E '^(  |> )' | grep -cvE "($WHEN)|( — (unread|read)\$)")" "0"
+	"$(screen | grep -E '^(  |> )' | grep -cvE "($WHEN)|( — (unread|read), (verified sender|unsigned|bad signature|unknown signer)\$)")" "0"
 key "j at 40 columns" j "^> .*$WHEN"
 key "Enter at 40 columns" Enter '^> Due: ' "Deadline, "
 ok "detail lines are wrapped within 40 columns" test "$(screen | wc -L)" -le 40
@@ -123,7 +133,8 @@ is "operator notice is created" "$(tail -n1 <<<"$out")" "201"
 is "myna sync outside the TUI brings it" "$(myna sync)" "Synced: 1 new notice"
 expect "the TUI announces the new notice by itself" "^$(re "$before")\$" "1 new notice"
 like "the announcement is on the status line" "$(screen | tail -n1)" '^1 new notice$'
-like "the new notice is listed" "$(screen)" '^  Extra notice, from Digital Agency — unread$'
+like "the new notice is listed, unsigned and not said to be from the agency it names" "$(screen)" \
+	'^  Extra notice, sender \(not verified\): Digital Agency — unread, unsigned$'
 
 # s syncs in the TUI itself.
 out=$(admin POST /v1/admin/deadlines '{"user":"demo","title":{"ja":"転入届","en":"Submit the moving-in notification"},"due":"2031-01-10T23:59:59+09:00","procedure":null}')

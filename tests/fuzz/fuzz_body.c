@@ -2,16 +2,21 @@
  * Fuzzes the server's reading of JSON request bodies, the path every
  * operator and resident POST takes: http_json_body (UTF-8 check, strict
  * JSON with a depth cap, nothing after the value, an object), then the
- * field checks of server/field.c as the notice endpoint uses them.
+ * field checks of server/field.c as the notice endpoint uses them, and
+ * its reading of a whole notice (admin_notice_read: published, agency,
+ * signature).
  * Whatever the bytes, the answer is either values that are valid UTF-8
  * with no control character and within their caps, or a 400/422 problem.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../server/admin.h"
 #include "../../server/field.h"
 #include "../../server/http.h"
+#include "date.h"
 #include "fuzz.h"
+#include "sig.h"
 #include "text.h"
 
 #define FUZZ_BODY_TITLE_MAX  1024
@@ -52,7 +57,8 @@ fuzz_body_problem(const struct http_resp *resp)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const allowed[] = { "audience", "title", "body", "sender", "user", NULL };
+	static const char *const allowed[] = { "audience", "title",  "body",      "sender", "user",
+					       "published", "agency", "signature", NULL };
 	struct http_req req;
 	struct http_resp resp;
 	struct wire_text title = { 0 }, body = { 0 }, sender = { 0 };
@@ -99,6 +105,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_body_clean(sender.ja, FUZZ_BODY_SENDER_MAX, 0);
 	fuzz_body_clean(sender.en, FUZZ_BODY_SENDER_MAX, 0);
 	fuzz_body_clean(user, 64, 0);
+	/* The whole notice as POST /v1/admin/notices and sign-notice read it:
+	 * a checked agency id, a signature of the right form, a time. */
+	{
+		struct wire_notice n;
+		unsigned char raw[SIG_BYTES];
+		time_t t;
+
+		http_resp_release(&resp);
+		memset(&resp, 0, sizeof resp);
+		if (admin_notice_read(o, &n, &resp) < 0) {
+			fuzz_body_problem(&resp);
+		} else {
+			if ((n.agency != NULL && !sig_agency_valid(n.agency)) ||
+			    (n.signature != NULL && sig_decode(n.signature, raw) != 0) ||
+			    (n.published != NULL && date_parse(n.published, &t) != 0))
+				abort();
+			wire_notice_release(&n);
+		}
+	}
 out:
 	wire_text_release(&title);
 	wire_text_release(&body);

@@ -1,14 +1,46 @@
 /*
  * Fuzzes the feed decoder that every byte from the server goes through:
- * a page, then each change by its type.  A procedure's form is also used
+ * a page, then each change by its type; a notice's signature is checked
+ * (against the demo key of demo-nta) and must check the same after a
+ * round trip through the codec.  A procedure's form is also used
  * to check the page's first application's answers, so form validation
  * sees server-made schemas and values alike.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../server/demo_keys.h"
+#include "../../shared/sig.h"
 #include "../../shared/wire.h"
 #include "fuzz.h"
+
+/* A keyring trusting the demo key of demo-nta, made once. */
+static struct sig_keyring *
+fuzz_keyring(void)
+{
+	static struct sig_keyring *kr;
+	struct sig_key *k;
+	char *pem, *cause = NULL;
+	size_t i;
+
+	if (kr != NULL)
+		return kr;
+	kr = sig_keyring_new();
+	for (i = 0; i < demo_nkeys; i++) {
+		if (strcmp(demo_keys[i].agency, "demo-nta") != 0)
+			continue;
+		k = sig_key_from_pem(demo_keys[i].pem, strlen(demo_keys[i].pem), &cause);
+		if (k == NULL)
+			abort();
+		pem = sig_key_public_pem(k);
+		if (pem == NULL ||
+		    sig_keyring_add_pem(kr, "demo-nta", pem, strlen(pem), "fuzz", &cause) != 0)
+			abort();
+		free(pem);
+		sig_key_free(k);
+	}
+	return kr;
+}
 
 /* Decodes one change with the decoder of its type. */
 static void
@@ -24,9 +56,19 @@ fuzz_wire_change(const struct wire_change *c, struct wire_procedure *proc, int *
 			struct wire_change again = { c->type, c->id, 0, o };
 			struct wire_notice m;
 			char *cause2 = NULL;
+			enum sig_trust t = sig_verify(fuzz_keyring(), &n);
 
-			/* What was accepted must encode into something accepted. */
+			if (t != SIG_UNSIGNED && t != SIG_VERIFIED && t != SIG_BAD &&
+			    t != SIG_UNKNOWN)
+				abort();
+			/* Only a notice with no agency and no signature is unsigned. */
+			if ((t == SIG_UNSIGNED) != (n.agency == NULL && n.signature == NULL))
+				abort();
+			/* What was accepted must encode into something accepted,
+			 * and checks the same way again. */
 			if (wire_notice_decode(&again, &m, &cause2) < 0)
+				abort();
+			if (sig_verify(fuzz_keyring(), &m) != t)
 				abort();
 			wire_notice_release(&m);
 			json_object_put(o);

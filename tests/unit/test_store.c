@@ -21,6 +21,7 @@
 #include "mem.h"
 #include "testdir.h"
 #include "store.h"
+#include "sigtest.h"
 
 struct fixture {
 	char *dir;
@@ -675,6 +676,10 @@ test_migrates_from_first_schema(void **state)
 			  "DROP TABLE procedures; DROP TABLE procedures_fts;"
 			  "DROP TABLE procedures_names_fts; DROP TABLE procedure_grams; DROP INDEX notices_unread;"
 			  "DROP TABLE applications; DROP TABLE records; DROP TABLE access_logs;"
+			  "ALTER TABLE notices DROP COLUMN agency;"
+			  "ALTER TABLE notices DROP COLUMN signature;"
+			  "ALTER TABLE notices DROP COLUMN trust;"
+			  "ALTER TABLE notices DROP COLUMN trust_keys;"
 			  "INSERT INTO meta(key, value) VALUES ('sync.cursor', 'c-7');"
 			  "PRAGMA user_version = 1;");
 	s = open_ok(f->path);
@@ -683,6 +688,148 @@ test_migrates_from_first_schema(void **state)
 	assert_int_equal(store_draft_save(s, &id, "tenshutsu", "{}"), 0);
 	assert_int_equal(store_outbox_queue(s, id, NULL, NULL), 0);
 	store_close(s);
+}
+
+/* A store of schema 3 (before signed notices) gains the columns; its
+ * notices, stored without their signatures, stay (unsigned until the
+ * sync that sync.refetch asks for brings them again), with their marks. */
+static void
+test_migrates_to_signed_notices(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path);
+	struct wire_notice n = notice("n-1", "古い件名", "2026-11-20T10:00:00+09:00");
+	struct store_notice got;
+	char *v = NULL;
+	int found = 0;
+
+	assert_int_equal(store_notice_upsert(s, &n), 0);
+	assert_int_equal(store_notice_mark_read(s, "n-1", 1), 0);
+	assert_int_equal(store_meta_set(s, "sync.cursor", "c-3"), 0);
+	store_close(s);
+	sql_exec(f->path, "ALTER TABLE notices DROP COLUMN agency;"
+			  "ALTER TABLE notices DROP COLUMN signature;"
+			  "ALTER TABLE notices DROP COLUMN trust;"
+			  "ALTER TABLE notices DROP COLUMN trust_keys;"
+			  "PRAGMA user_version = 3;");
+	s = open_ok(f->path);
+	assert_int_equal(sql_int(f->path, "PRAGMA user_version"), 4);
+	assert_int_equal(store_meta_get(s, "sync.refetch", &v), 0);
+	assert_non_null(v);
+	free(v);
+	assert_int_equal(store_notice_get(s, "n-1", &got, &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(got.read, 1);
+	assert_int_equal(got.trust, SIG_UNSIGNED);
+	store_notice_release(&got);
+	store_close(s);
+
+	/* A store with no notice has nothing to fetch again. */
+	sql_exec(f->path, "DELETE FROM notices; DELETE FROM meta;"
+			  "ALTER TABLE notices DROP COLUMN agency;"
+			  "ALTER TABLE notices DROP COLUMN signature;"
+			  "ALTER TABLE notices DROP COLUMN trust;"
+			  "ALTER TABLE notices DROP COLUMN trust_keys;"
+			  "PRAGMA user_version = 3;");
+	s = open_ok(f->path);
+	assert_int_equal(store_meta_get(s, "sync.refetch", &v), 0);
+	assert_null(v);
+	store_close(s);
+}
+
+/* Signed notices: checked when saved, with the trust kept and read back;
+ * checked again when the keys change, and on reading when the row was
+ * checked with other keys (another process's). */
+static void
+test_notice_trust(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = open_ok(f->path), *other;
+	struct sig_key *key = sigtest_key(), *stranger = sigtest_key();
+	struct sig_keyring *kr = sig_keyring_new();
+	struct wire_notice good = notice("n-good", "署名あり", "2026-11-20T10:00:00+09:00");
+	struct wire_notice bad = notice("n-bad", "書き換え", "2026-11-21T10:00:00+09:00");
+	struct wire_notice plain = notice("n-plain", "署名なし", "2026-11-22T10:00:00+09:00");
+	struct store_notice got;
+	size_t checked = 99;
+	int found = 0;
+
+	sigtest_trust(kr, "city", key, "市役所", "City Office");
+	assert_int_equal(store_set_keyring(s, kr, &checked), 0);
+	assert_int_equal(checked, 0);
+	sigtest_sign(key, &good, "city");
+	sigtest_sign(key, &bad, "city");
+	bad.title.ja = (char *)"至急：こちらへお支払いください";
+	assert_int_equal(store_notice_upsert(s, &good), 0);
+	assert_int_equal(store_notice_upsert(s, &bad), 0);
+	assert_int_equal(store_notice_upsert(s, &plain), 0);
+
+	/* Kept as checked at saving. */
+	assert_int_equal(sql_int(f->path, "SELECT trust FROM notices WHERE id = 'n-good'"),
+			 SIG_VERIFIED);
+	assert_int_equal(sql_int(f->path, "SELECT trust FROM notices WHERE id = 'n-bad'"), SIG_BAD);
+	assert_int_equal(sql_int(f->path, "SELECT trust FROM notices WHERE id = 'n-plain'"),
+			 SIG_UNSIGNED);
+	assert_int_equal(store_notice_get(s, "n-good", &got, &found), 0);
+	assert_int_equal(got.trust, SIG_VERIFIED);
+	assert_string_equal(got.n.agency, "city");
+	assert_string_equal(got.n.signature, good.signature);
+	assert_string_equal(got.agency_name.ja, "市役所");
+	assert_string_equal(got.agency_name.en, "City Office");
+	store_notice_release(&got);
+	assert_int_equal(store_notice_get(s, "n-bad", &got, &found), 0);
+	assert_int_equal(got.trust, SIG_BAD);
+	/* The agency the bad signature claims is named by its key. */
+	assert_string_equal(got.agency_name.en, "City Office");
+	store_notice_release(&got);
+
+	/* A row cannot make itself trusted: trust is only taken with the
+	 * fingerprint of the keys it was found with. */
+	sql_exec(f->path, "UPDATE notices SET trust = 1, trust_keys = 'forged' WHERE id = 'n-bad'");
+	assert_int_equal(store_notice_get(s, "n-bad", &got, &found), 0);
+	assert_int_equal(got.trust, SIG_BAD);
+	store_notice_release(&got);
+
+	/* Another process with other keys reads the notices checked with its
+	 * own keys, without writing. */
+	other = open_ok(f->path);
+	assert_int_equal(store_notice_get(other, "n-good", &got, &found), 0);
+	assert_int_equal(got.trust, SIG_UNKNOWN);
+	assert_null(got.agency_name.ja);
+	store_notice_release(&got);
+	assert_int_equal(sql_int(f->path, "SELECT trust FROM notices WHERE id = 'n-good'"),
+			 SIG_VERIFIED);
+	store_close(other);
+
+	/* The keys change (the city's key is replaced): every notice is
+	 * checked again at once, and the new trust is kept. */
+	kr = sig_keyring_new();
+	sigtest_trust(kr, "city", stranger, NULL, NULL);
+	assert_int_equal(store_set_keyring(s, kr, &checked), 0);
+	assert_int_equal(checked, 3);
+	assert_int_equal(sql_int(f->path, "SELECT trust FROM notices WHERE id = 'n-good'"), SIG_BAD);
+	assert_int_equal(sql_int(f->path, "SELECT count(*) FROM notices WHERE trust_keys = "
+					  "(SELECT value FROM meta WHERE key = 'notices.trust_keys')"),
+			 3);
+	/* The same keys again: nothing to check. */
+	kr = sig_keyring_new();
+	sigtest_trust(kr, "city", stranger, NULL, NULL);
+	assert_int_equal(store_set_keyring(s, kr, &checked), 0);
+	assert_int_equal(checked, 0);
+
+	/* Both keys (a rotation): the old notices verify again. */
+	kr = sig_keyring_new();
+	sigtest_trust(kr, "city", stranger, NULL, NULL);
+	sigtest_trust(kr, "city", key, NULL, NULL);
+	assert_int_equal(store_set_keyring(s, kr, &checked), 0);
+	assert_int_equal(sql_int(f->path, "SELECT trust FROM notices WHERE id = 'n-good'"),
+			 SIG_VERIFIED);
+
+	store_close(s);
+	free(good.signature);
+	free(bad.signature);
+	sig_key_free(key);
+	sig_key_free(stranger);
 }
 
 /* Returns 1 if key is a UUID version 4 written in lowercase. */
@@ -901,6 +1048,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unopenable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrates_from_first_schema, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrates_to_signed_notices, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notice_trust, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drafts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_survives_clear, setup, teardown),

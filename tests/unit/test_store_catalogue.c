@@ -669,7 +669,12 @@ test_migrates_to_catalogue(void **state)
 				      "DROP TABLE procedures; DROP TABLE procedures_fts;"
 				      "DROP TABLE procedures_names_fts; DROP TABLE procedure_grams; DROP INDEX notices_unread;"
 				      "DROP TABLE applications; DROP TABLE records;"
-				      "DROP TABLE access_logs; PRAGMA user_version = 2;",
+				      "DROP TABLE access_logs;"
+				      "ALTER TABLE notices DROP COLUMN agency;"
+				      "ALTER TABLE notices DROP COLUMN signature;"
+				      "ALTER TABLE notices DROP COLUMN trust;"
+				      "ALTER TABLE notices DROP COLUMN trust_keys;"
+				      "PRAGMA user_version = 2;",
 				      NULL, NULL, NULL),
 			 SQLITE_OK);
 	sqlite3_close(db);

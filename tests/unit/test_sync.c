@@ -719,6 +719,61 @@ test_gone_restarts(void **state)
 	session_release(&se);
 }
 
+/* A store that asks for everything again (store migration 4: notices
+ * stored before their signatures were kept) syncs from the start once,
+ * keeping read marks, and not announcing old notices as new; a notice's
+ * agency and signature are stored as the feed carries them. */
+static void
+test_refetch(void **state)
+{
+	struct session se;
+	struct store *st;
+	struct sync_result res;
+	struct store_notice n;
+	char *cause = NULL, *v = NULL;
+	int read, found = 0;
+
+	(void)state;
+	fresh("at-1", "rt-1");
+	feed.pages[0] = (struct feed_page){ NULL, 200, PAGE("c1", "false", NOTICE("n-1", "古")),
+					    NULL };
+	open_session(&se);
+	st = open_store();
+	assert_int_equal(sync_run(st, &se, &res, &cause), 0);
+	assert_int_equal(store_notice_mark_read(st, "n-1", 1), 0);
+	assert_int_equal(store_meta_set(st, "sync.refetch", "1"), 0);
+
+	feed.pages[0] = (struct feed_page){ NULL, 200,
+		PAGE("c2", "false",
+		     "{\"type\": \"notice\", \"id\": \"n-1\", \"op\": \"upsert\", \"data\": {"
+		     "\"title\": {\"ja\": \"古\"}, \"sender\": {\"ja\": \"市\"},"
+		     "\"published\": \"2026-11-20T10:00:00+09:00\","
+		     "\"agency\": \"city\", \"signature\": \"not base64\"}}"),
+		NULL };
+	feed.pages[1] = (struct feed_page){ "c2", 200, PAGE("c2", "false", ""), NULL };
+	assert_int_equal(sync_run(st, &se, &res, &cause), 0);
+	/* Asked without a cursor, though the store had one. */
+	assert_null(feed.log[feed.nlog - 1].cursor);
+	assert_meta(st, "sync.cursor", "c2");
+	assert_int_equal(store_meta_get(st, "sync.refetch", &v), 0);
+	assert_null(v);
+	assert_int_equal(res.new_notices, 0);
+	assert_true(notice_exists(st, "n-1", &read));
+	assert_true(read);
+	assert_int_equal(store_notice_get(st, "n-1", &n, &found), 0);
+	assert_string_equal(n.n.agency, "city");
+	assert_string_equal(n.n.signature, "not base64");
+	/* No key of "city" here. */
+	assert_int_equal(n.trust, SIG_UNKNOWN);
+	store_notice_release(&n);
+
+	/* Once only: the next sync goes on from the cursor. */
+	assert_int_equal(sync_run(st, &se, &res, &cause), 0);
+	assert_string_equal(feed.log[feed.nlog - 1].cursor, "c2");
+	store_close(st);
+	session_release(&se);
+}
+
 static void
 test_server_errors(void **state)
 {
@@ -959,6 +1014,7 @@ main(void)
 		cmocka_unit_test(test_refresh_on_401),
 		cmocka_unit_test(test_401_without_refresh_token),
 		cmocka_unit_test(test_gone_restarts),
+		cmocka_unit_test(test_refetch),
 		cmocka_unit_test(test_server_errors),
 	};
 

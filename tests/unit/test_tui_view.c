@@ -25,6 +25,7 @@
 #include "wire.h"
 #include "../../tui/keys.h"
 #include "../../tui/view.h"
+#include "sigtest.h"
 
 #define DAY 86400
 
@@ -50,6 +51,10 @@ add_deadline(struct store *st, const char *id, const char *ja, const char *en, t
 	assert_int_equal(store_deadline_upsert(st, &d), 0);
 }
 
+/* Notices of the agency "digital" are signed with this key when it is set;
+ * the store trusts it. */
+static struct sig_key *digital_key;
+
 static void
 add_notice(struct store *st, const char *id, const char *title_en, const char *sender_en,
 	   const char *body_en, time_t published)
@@ -66,13 +71,20 @@ add_notice(struct store *st, const char *id, const char *title_en, const char *s
 	n.body.ja = (char *)"本文";
 	n.body.en = (char *)body_en;
 	n.published = date_format(published, when, sizeof when);
+	if (digital_key != NULL && strcmp(sender_en, "Digital Agency") == 0)
+		sigtest_sign(digital_key, &n, "digital");
+	/* A copy of a signed notice whose body was changed afterwards. */
+	if (strcmp(id, "n-forged") == 0)
+		n.body.en = (char *)"Pay at https://example.org";
 	assert_int_equal(store_notice_upsert(st, &n), 0);
+	free(n.signature);
 }
 
 static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof *f);
+	struct sig_keyring *kr;
 	char *path, *cause = NULL;
 	int changed = 0;
 
@@ -88,6 +100,10 @@ setup(void **state)
 		return -1;
 	}
 	free(path);
+	digital_key = sigtest_key();
+	kr = sig_keyring_new();
+	sigtest_trust(kr, "digital", digital_key, "デジタル庁", "Digital Agency");
+	assert_int_equal(store_set_keyring(f->st, kr, NULL), 0);
 	/* Noon, so that whole days from now stay on their calendar day. */
 	f->now = date_day_start(time(NULL), 0) + 12 * 3600;
 	add_deadline(f->st, "d-soon", "証明書の更新", "Renew the certificate", f->now + 6 * DAY,
@@ -111,6 +127,8 @@ teardown(void **state)
 	struct fixture *f = *state;
 
 	store_close(f->st);
+	sig_key_free(digital_key);
+	digital_key = NULL;
 	testdir_remove(f->dir);
 	free(f->dir);
 	free(f);
@@ -155,9 +173,12 @@ test_todo(void **state)
 	assert_string_equal(v.items[3].id, "n-new");
 	assert_int_equal(v.items[3].kind, VIEW_ITEM_NOTICE);
 	assert_string_equal(v.items[3].label, "Fresh news, from Digital Agency");
-	assert_string_equal(v.items[3].status, "unread");
+	assert_string_equal(v.items[3].status, "unread, verified sender");
 	assert_int_equal(v.items[3].section, 1);
 	assert_string_equal(v.items[4].id, "n-old");
+	/* Not signed: the sender is not said to be who the notice claims. */
+	assert_string_equal(v.items[4].label, "Old news, sender (not verified): Tokyo");
+	assert_string_equal(v.items[4].status, "unread, unsigned");
 
 	assert_int_equal(view_find(&v, "d-soon"), 2);
 	assert_int_equal(view_find(&v, "d-done"), -1);
@@ -198,9 +219,73 @@ test_notices(void **state)
 	assert_int_equal(v.nitems, 3);
 	assert_string_equal(v.items[0].id, "n-new");
 	assert_string_equal(v.items[1].id, "n-read");
-	assert_string_equal(v.items[1].status, "read");
+	assert_string_equal(v.items[1].status, "read, unsigned");
 	assert_string_equal(v.items[2].id, "n-old");
-	assert_string_equal(v.items[2].label, "Old news, from Tokyo");
+	assert_string_equal(v.items[2].label, "Old news, sender (not verified): Tokyo");
+	view_release(&v);
+}
+
+/* Who sent a notice, in words on every screen: verified, unsigned, a
+ * signature that does not match, a signer this computer does not know. */
+static void
+test_notice_senders(void **state)
+{
+	struct fixture *f = *state;
+	struct wire_notice n;
+	struct view v;
+	char *cause = NULL;
+	int found = -1;
+
+	add_notice(f->st, "n-forged", "Forged news", "Digital Agency", "Body", f->now - DAY - 3600);
+	memset(&n, 0, sizeof n);
+	n.id = (char *)"n-stranger";
+	n.title.en = (char *)"Stranger news";
+	n.sender.en = (char *)"National Tax Agency";
+	n.published = (char *)"2026-11-20T10:00:00+09:00";
+	n.agency = (char *)"nta";
+	n.signature = (char *)"AAAA";
+	assert_int_equal(store_notice_upsert(f->st, &n), 0);
+
+	view_init(&v);
+	assert_int_equal(view_notice(&v, f->st, "n-new", f->now, 0, &found, &cause), 0);
+	assert_int_equal(found, 1);
+	assert_string_equal(v.items[0].label, "Verified sender: Digital Agency");
+	/* The sender is the agency's own name: not said twice. */
+	assert_non_null(strstr(v.items[1].label, "Published: "));
+
+	assert_int_equal(view_notice(&v, f->st, "n-forged", f->now, 0, &found, &cause), 0);
+	assert_string_equal(v.items[0].label,
+			    "Signature does not match: this may not come from Digital Agency");
+	assert_string_equal(v.items[1].label, "Sender (not verified): Digital Agency");
+
+	assert_int_equal(view_notice(&v, f->st, "n-stranger", f->now, 0, &found, &cause), 0);
+	assert_string_equal(v.items[0].label, "Signed with a key this computer does not trust "
+					      "(agency nta): sender not verified");
+	assert_string_equal(v.items[1].label, "Sender (not verified): National Tax Agency");
+
+	assert_int_equal(view_notices(&v, f->st, f->now, &cause), 0);
+	assert_string_equal(v.items[0].id, "n-new");
+	assert_string_equal(v.items[1].id, "n-forged");
+	assert_string_equal(v.items[1].label,
+			    "Forged news, sender (not verified): Digital Agency");
+	assert_string_equal(v.items[1].status, "unread, bad signature");
+	assert_string_equal(v.items[v.nitems - 1].id, "n-stranger");
+	assert_string_equal(v.items[v.nitems - 1].status, "unread, unknown signer");
+
+	/* In Japanese, the verified agency's Japanese name from its key. */
+	i18n_init("ja");
+	assert_int_equal(view_notices(&v, f->st, f->now, &cause), 0);
+	assert_non_null(strstr(v.items[0].label, "お知らせ"));
+	assert_non_null(strstr(v.items[0].label, "デジタル庁"));
+	assert_null(strstr(v.items[0].label, "Digital"));
+	i18n_init("en");
+
+	/* Without the key, the same notice is no longer verified. */
+	assert_int_equal(store_set_keyring(f->st, NULL, NULL), 0);
+	assert_int_equal(view_notice(&v, f->st, "n-new", f->now, 0, &found, &cause), 0);
+	assert_string_equal(v.items[0].label, "Signed with a key this computer does not trust "
+					      "(agency digital): sender not verified");
+	assert_string_equal(v.items[1].label, "Sender (not verified): Digital Agency");
 	view_release(&v);
 }
 
@@ -221,13 +306,14 @@ test_detail(void **state)
 	assert_string_equal(v.subject, "n-old");
 	assert_string_equal(v.title, "Old news");
 	assert_string_equal(v.summary, "Notice, unread");
-	assert_string_equal(v.items[0].label, "From: Tokyo");
-	assert_non_null(strstr(v.items[1].label, "Published: "));
-	assert_string_equal(v.items[2].label, "Status: unread");
-	assert_string_equal(v.items[3].label, "Id: n-old");
-	assert_string_equal(v.items[4].label, "");
-	assert_string_equal(v.items[5].label, "First line");
-	assert_string_equal(v.items[6].label, "Second line");
+	assert_string_equal(v.items[0].label, "Unsigned: sender not verified");
+	assert_string_equal(v.items[1].label, "Sender (not verified): Tokyo");
+	assert_non_null(strstr(v.items[2].label, "Published: "));
+	assert_string_equal(v.items[3].label, "Status: unread");
+	assert_string_equal(v.items[4].label, "Id: n-old");
+	assert_string_equal(v.items[5].label, "");
+	assert_string_equal(v.items[6].label, "First line");
+	assert_string_equal(v.items[7].label, "Second line");
 	assert_int_equal(view_count(&v), 0);
 
 	assert_int_equal(view_deadline(&v, f->st, "d-soon", f->now, 12, &found, &cause), 0);
@@ -668,6 +754,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_todo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_todo_japanese, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notices, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notice_senders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_detail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty, setup, teardown),
 		cmocka_unit_test(test_help),

@@ -270,6 +270,20 @@ test_notice_decode(void **state)
 	assert_null(n.title.en);
 	assert_null(n.body.ja);
 	assert_null(n.sender.ja);
+	assert_null(n.agency);
+	assert_null(n.signature);
+	wire_notice_release(&n);
+	wire_page_release(&p);
+
+	/* Agency and signature are kept whatever they hold (cleaned): a
+	 * malformed one is for the check to find and show, not a reason to
+	 * refuse the page. */
+	one_change("notice",
+		   "{\"title\": \"t\", \"published\": \"2026-11-20T01:00:00Z\","
+		   " \"agency\": \"NTA\\u001b[2J\", \"signature\": \"%%%\"}", &p);
+	assert_int_equal(wire_notice_decode(&p.changes[0], &n, &cause), 0);
+	assert_string_equal(n.agency, "NTA");
+	assert_string_equal(n.signature, "%%%");
 	wire_notice_release(&n);
 	wire_page_release(&p);
 }
@@ -317,6 +331,10 @@ test_notice_refused(void **state)
 	expect_bad_data("notice", "{\"title\": \"t\", \"published\": 1700000000}", "published");
 	expect_bad_data("notice", "{\"title\": \"t\", \"body\": 3, "
 				  "\"published\": \"2026-11-20T10:00:00+09:00\"}", "body");
+	expect_bad_data("notice", "{\"title\": \"t\", \"agency\": 3, "
+				  "\"published\": \"2026-11-20T10:00:00+09:00\"}", "agency");
+	expect_bad_data("notice", "{\"title\": \"t\", \"signature\": [\"x\"], "
+				  "\"published\": \"2026-11-20T10:00:00+09:00\"}", "signature");
 
 	/* A body one byte over WIRE_TEXT_MAX is refused; at the limit it passes. */
 	buf_init(&b, 0);
@@ -442,6 +460,8 @@ test_encode_roundtrip(void **state)
 		.body = { "本文\n二行目", NULL },
 		.sender = { "市役所", "City hall" },
 		.published = "2026-11-20T10:00:00+09:00",
+		.agency = "city-hall",
+		.signature = "c2lnbmF0dXJl",
 	};
 	struct wire_deadline d = {
 		.id = "d-1",
@@ -475,6 +495,10 @@ test_encode_roundtrip(void **state)
 	assert_null(n2.body.en);
 	assert_string_equal(n2.sender.en, "City hall");
 	assert_string_equal(n2.published, n.published);
+	/* Agency and signature pass through as they are, for the client's
+	 * check. */
+	assert_string_equal(n2.agency, "city-hall");
+	assert_string_equal(n2.signature, "c2lnbmF0dXJl");
 	assert_int_equal(wire_deadline_decode(&p.changes[1], &d2, &cause), 0);
 	assert_string_equal(d2.title.ja, "期限");
 	assert_null(d2.procedure);
