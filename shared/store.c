@@ -996,12 +996,71 @@ fail:
 	return -1;
 }
 
+/* Fills the item at out from the current row of a statement. */
+typedef void (*store_row_fn)(struct store *s, sqlite3_stmt *st, void *out);
+
+/* Reads every row of st into a new array of items of size bytes, each
+ * filled by row; on failure, releases what was read (release_all) and says
+ * what failed.  An st of NULL (its preparation failed) is a failure. */
+static int
+store_rows(struct store *s, sqlite3_stmt *st, size_t size, store_row_fn row,
+	   void (*release_all)(void *v, size_t n), const char *what, void **out, size_t *n)
+{
+	char *v = NULL;
+	size_t len = 0, alloc = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			v = xreallocarray(v, alloc, size);
+		}
+		row(s, st, v + len++ * size);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		release_all(v, len);
+		return store_db_fail(s, what);
+	}
+	*out = v;
+	*n = len;
+	return 0;
+}
+
+/* Reads the one row of st (its parameters bound) into out, of size bytes;
+ * *found says whether there was one. */
+static int
+store_row_one(struct store *s, sqlite3_stmt *st, size_t size, store_row_fn row,
+	      const char *what, void *out, int *found)
+{
+	int rc;
+
+	memset(out, 0, size);
+	*found = 0;
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		row(s, st, out);
+		*found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_db_fail(s, what);
+	return 0;
+}
+
 /* Fills n from a row of NOTICE_COLUMNS.  The trust kept in the row
  * stands when it was found with the keys the store has now; otherwise the
  * notice is checked here. */
 static void
-store_notice_row(struct store *s, sqlite3_stmt *st, struct store_notice *n)
+store_notice_row(struct store *s, sqlite3_stmt *st, void *out)
 {
+	struct store_notice *n = out;
 	const struct wire_text *names;
 	const char *keys;
 	int trust;
@@ -1035,8 +1094,11 @@ store_notice_row(struct store *s, sqlite3_stmt *st, struct store_notice *n)
 
 /* Fills d from a row of DEADLINE_COLUMNS. */
 static void
-store_deadline_row(sqlite3_stmt *st, struct store_deadline *d)
+store_deadline_row(struct store *s, sqlite3_stmt *st, void *out)
 {
+	struct store_deadline *d = out;
+
+	(void)s;
 	memset(d, 0, sizeof *d);
 	d->d.id = store_column_text(st, 0);
 	d->d.title.ja = store_column_text(st, 1);
@@ -1047,33 +1109,22 @@ store_deadline_row(sqlite3_stmt *st, struct store_deadline *d)
 	d->done = sqlite3_column_int(st, 6) != 0;
 }
 
+/* store_notices_free for store_rows. */
+static void
+store_notices_free_any(void *v, size_t n)
+{
+	store_notices_free(v, n);
+}
+
 int
 store_notices_list(struct store *s, struct store_notice **out, size_t *n)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_NOTICE_LIST);
-	struct store_notice *v = NULL;
-	size_t len = 0, alloc = 0;
-	int rc;
+	void *v;
+	int rc = store_rows(s, store_stmt(s, ST_NOTICE_LIST), sizeof **out, store_notice_row,
+			    store_notices_free_any, _("listing notices"), &v, n);
 
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			v = xreallocarray(v, alloc, sizeof *v);
-		}
-		store_notice_row(s, st, &v[len++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_notices_free(v, len);
-		return store_db_fail(s, _("listing notices"));
-	}
 	*out = v;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 void
@@ -1092,22 +1143,10 @@ int
 store_notice_get(struct store *s, const char *id, struct store_notice *out, int *found)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_NOTICE_GET);
-	int rc;
 
-	memset(out, 0, sizeof *out);
-	*found = 0;
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		store_notice_row(s, st, out);
-		*found = 1;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_db_fail(s, _("reading a notice"));
-	return 0;
+	if (st != NULL)
+		store_bind_text(st, 1, id);
+	return store_row_one(s, st, sizeof *out, store_notice_row, _("reading a notice"), out, found);
 }
 
 void
@@ -1241,33 +1280,23 @@ store_notice_mark_read(struct store *s, const char *id, int read)
 	return store_mark(s, ST_NOTICE_READ, "notice", id, read, &changed);
 }
 
+/* store_deadlines_free for store_rows. */
+static void
+store_deadlines_free_any(void *v, size_t n)
+{
+	store_deadlines_free(v, n);
+}
+
 int
 store_deadlines_list(struct store *s, int open_only, struct store_deadline **out, size_t *n)
 {
-	sqlite3_stmt *st = store_stmt(s, open_only ? ST_DEADLINE_LIST_OPEN : ST_DEADLINE_LIST);
-	struct store_deadline *v = NULL;
-	size_t len = 0, alloc = 0;
-	int rc;
+	void *v;
+	int rc = store_rows(s, store_stmt(s, open_only ? ST_DEADLINE_LIST_OPEN : ST_DEADLINE_LIST),
+			    sizeof **out, store_deadline_row, store_deadlines_free_any,
+			    _("listing deadlines"), &v, n);
 
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			v = xreallocarray(v, alloc, sizeof *v);
-		}
-		store_deadline_row(st, &v[len++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_deadlines_free(v, len);
-		return store_db_fail(s, _("listing deadlines"));
-	}
 	*out = v;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 void
@@ -1286,22 +1315,10 @@ int
 store_deadline_get(struct store *s, const char *id, struct store_deadline *out, int *found)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_DEADLINE_GET);
-	int rc;
 
-	memset(out, 0, sizeof *out);
-	*found = 0;
-	if (st == NULL)
-		return -1;
-	store_bind_text(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		store_deadline_row(st, out);
-		*found = 1;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_db_fail(s, _("reading a deadline"));
-	return 0;
+	if (st != NULL)
+		store_bind_text(st, 1, id);
+	return store_row_one(s, st, sizeof *out, store_deadline_row, _("reading a deadline"), out, found);
 }
 
 void
@@ -1477,8 +1494,11 @@ store_draft_save(struct store *s, long long *id, const char *procedure, const ch
 
 /* Fills d from a row of DRAFT_COLUMNS. */
 static void
-store_draft_row(sqlite3_stmt *st, struct store_draft *d)
+store_draft_row(struct store *s, sqlite3_stmt *st, void *out)
 {
+	struct store_draft *d = out;
+
+	(void)s;
 	memset(d, 0, sizeof *d);
 	d->id = sqlite3_column_int64(st, 0);
 	d->procedure = store_column_text(st, 1);
@@ -1496,51 +1516,28 @@ int
 store_draft_get(struct store *s, long long id, struct store_draft *out, int *found)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_DRAFT_GET);
-	int rc;
 
-	memset(out, 0, sizeof *out);
-	*found = 0;
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		store_draft_row(st, out);
-		*found = 1;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_db_fail(s, _("reading a draft"));
-	return 0;
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, id);
+	return store_row_one(s, st, sizeof *out, store_draft_row, _("reading a draft"), out, found);
+}
+
+/* store_drafts_free for store_rows. */
+static void
+store_drafts_free_any(void *v, size_t n)
+{
+	store_drafts_free(v, n);
 }
 
 int
 store_drafts_list(struct store *s, struct store_draft **out, size_t *n)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_DRAFT_LIST);
-	struct store_draft *v = NULL;
-	size_t len = 0, alloc = 0;
-	int rc;
+	void *v;
+	int rc = store_rows(s, store_stmt(s, ST_DRAFT_LIST), sizeof **out, store_draft_row,
+			    store_drafts_free_any, _("listing drafts"), &v, n);
 
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == alloc) {
-			alloc = alloc ? alloc * 2 : 8;
-			v = xreallocarray(v, alloc, sizeof *v);
-		}
-		store_draft_row(st, &v[len++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_drafts_free(v, len);
-		return store_db_fail(s, _("listing drafts"));
-	}
 	*out = v;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 int
@@ -1621,10 +1618,12 @@ fail:
 
 /* Fills o from a row of OUTBOX_COLUMNS. */
 static void
-store_outbox_row(sqlite3_stmt *st, struct store_outbox *o)
+store_outbox_row(struct store *s, sqlite3_stmt *st, void *out)
 {
+	struct store_outbox *o = out;
 	const unsigned char *k;
 
+	(void)s;
 	memset(o, 0, sizeof *o);
 	o->seq = sqlite3_column_int64(st, 0);
 	k = sqlite3_column_text(st, 1);
@@ -1642,33 +1641,24 @@ store_outbox_row(sqlite3_stmt *st, struct store_outbox *o)
 	o->sent = (time_t)sqlite3_column_int64(st, 10);
 }
 
+/* store_outbox_free for store_rows. */
+static void
+store_outbox_free_any(void *v, size_t n)
+{
+	store_outbox_free(v, n);
+}
+
 int
 store_outbox_list(struct store *s, int pending_only, struct store_outbox **out, size_t *n)
 {
-	sqlite3_stmt *st = store_stmt(s, pending_only ? ST_OUTBOX_LIST_PENDING : ST_OUTBOX_LIST);
-	struct store_outbox *v = NULL;
-	size_t len = 0, alloc = 0;
-	int rc;
+	void *v;
+	int rc = store_rows(s, store_stmt(s, pending_only ? ST_OUTBOX_LIST_PENDING :
+								  ST_OUTBOX_LIST),
+			    sizeof **out, store_outbox_row, store_outbox_free_any,
+			    _("reading the outbox"), &v, n);
 
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == alloc) {
-			alloc = alloc ? alloc * 2 : 8;
-			v = xreallocarray(v, alloc, sizeof *v);
-		}
-		store_outbox_row(st, &v[len++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_outbox_free(v, len);
-		return store_db_fail(s, _("reading the outbox"));
-	}
 	*out = v;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 void
@@ -2752,8 +2742,7 @@ int
 store_notices_unread(struct store *s, struct store_notice **out, size_t *n, size_t *total)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_NOTICES_COUNT);
-	struct store_notice *v = NULL;
-	size_t len = 0, alloc = 0;
+	void *v;
 	int rc;
 
 	*out = NULL;
@@ -2767,21 +2756,8 @@ store_notices_unread(struct store *s, struct store_notice **out, size_t *n, size
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return store_db_fail(s, _("listing notices"));
-	if ((st = store_stmt(s, ST_NOTICES_UNREAD)) == NULL)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			v = xreallocarray(v, alloc, sizeof *v);
-		}
-		store_notice_row(s, st, &v[len++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_notices_free(v, len);
-		return store_db_fail(s, _("listing notices"));
-	}
+	rc = store_rows(s, store_stmt(s, ST_NOTICES_UNREAD), sizeof **out, store_notice_row,
+			store_notices_free_any, _("listing notices"), &v, n);
 	*out = v;
-	*n = len;
-	return 0;
+	return rc;
 }

@@ -45,7 +45,7 @@ crash_tui() {
 to_setting() {
 	local i
 	tm send-keys -t myna 7 g
-	for i in 1 2 3 4 5 6 7 8 9 10 11; do tm send-keys -t myna j; done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do tm send-keys -t myna j; done
 }
 # hold_store SECONDS: another process holds the store's write lock.
 hold_store() {
