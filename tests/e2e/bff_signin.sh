@@ -63,16 +63,18 @@ wait "$BFF_PID"
 
 # --- short-lived access tokens ---------------------------------------------------------
 
-myna-bff --listen 127.0.0.1:0 --db "$T/short.db" --demo --device-interval 1 --access-expiry 1 2>"$T/short.log" &
+myna-bff --listen 127.0.0.1:0 --db "$T/short.db" --demo --device-interval 1 --access-expiry 4 2>"$T/short.log" &
 short=$!
 track "$short"
 wait_for 10 grep -q 'listening on' "$T/short.log" || bail "the short-lived myna-bff did not start"
 BFF_URL=$(grep -m1 -oE 'http://[^ ]+' "$T/short.log")
 t=$(signin demo)
-is "expires_in is the configured lifetime" "$(jq .expires_in <<<"$t")" 1
+is "expires_in is the configured lifetime" "$(jq .expires_in <<<"$t")" 4
 a=$(jq -r .access_token <<<"$t")
 is "a fresh access token works" "$(sync_code "$a")" 200
-sleep 1.2
+# (a lifetime of a few seconds, so that a loaded machine is not too slow
+# for the fresh token; then past it)
+sleep 4.2
 out=$(curl -sSi -H "Authorization: Bearer $a" "$BFF_URL/v1/sync" | tr -d '\r')
 like "an expired access token: 401" "$(head -n1 <<<"$out")" ' 401'
 like "... with error=invalid_token" "$out" 'WWW-Authenticate: Bearer realm="myna", error="invalid_token"'
