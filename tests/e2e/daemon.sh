@@ -7,6 +7,7 @@ if [ -z "${MYNA_TEST_SESSION_BUS:-}" ]; then
 	MYNA_TEST_SESSION_BUS=1 exec dbus-run-session -- bash "$0" "$@"
 fi
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib/notify.sh"
 export FAKETIME_DONT_FAKE_MONOTONIC=1
 # libfaketime is preloaded ahead of the sanitizer runtime in SANITIZE=1
 # builds; ASan must be told that this is fine.
@@ -19,25 +20,6 @@ gone() { ! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1")" = Z ]; }
 # Runs mynad as on a machine with no session bus at all.
 mynad_nobus() {
 	env -u DBUS_SESSION_BUS_ADDRESS -u DISPLAY -u WAYLAND_DISPLAY mynad "$@"
-}
-
-start_notification_server() {
-	Xvfb -displayfd 3 -nolisten tcp -screen 0 640x480x24 3>"$T/display" 2>"$T/xvfb.log" &
-	track $!
-	wait_for 10 grep -qE '^[0-9]+$' "$T/display" || { cat "$T/xvfb.log"; bail "Xvfb did not start"; }
-	export DISPLAY=:$(head -n1 "$T/display")
-	printf '[global]\n    monitor = 0\n    follow = none\n' >"$T/dunstrc"
-	dunst -config "$T/dunstrc" >"$T/dunst.log" 2>&1 &
-	track $!
-	wait_for 10 notification_server_up || { cat "$T/dunst.log"; bail "dunst did not start"; }
-}
-
-# Asks the bus without starting anything: the bus would otherwise start a
-# dunst of its own, on no display.
-notification_server_up() {
-	dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-		org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications |
-		grep -q 'boolean true'
 }
 
 start_bff

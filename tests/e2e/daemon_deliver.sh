@@ -12,6 +12,7 @@ if [ -z "${MYNA_TEST_SESSION_BUS:-}" ]; then
 	MYNA_TEST_SESSION_BUS=1 exec dbus-run-session -- bash "$0" "$@"
 fi
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib/notify.sh"
 export FAKETIME_DONT_FAKE_MONOTONIC=1
 # libfaketime is preloaded ahead of the sanitizer runtime in SANITIZE=1
 # builds; and a helper crashed on purpose with SIGSEGV must die of it, not
@@ -25,40 +26,6 @@ faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 | head -n1)
 # at TIME CMD...: CMD with the clock starting at TIME (Tokyo).
 at() { local t=$1; shift; LD_PRELOAD=$faketime_lib FAKETIME="@$t" "$@"; }
 
-start_notification_server() {
-	Xvfb -displayfd 3 -nolisten tcp -screen 0 640x480x24 3>"$T/display" 2>"$T/xvfb.log" &
-	track $!
-	wait_for 10 grep -qE '^[0-9]+$' "$T/display" || { cat "$T/xvfb.log"; bail "Xvfb did not start"; }
-	export DISPLAY=:$(head -n1 "$T/display")
-	printf '[global]\n    monitor = 0\n    follow = none\n' >"$T/dunstrc"
-	dunst -config "$T/dunstrc" >"$T/dunst.log" 2>&1 &
-	track $!
-	wait_for 10 notification_server_up || { cat "$T/dunst.log"; bail "dunst did not start"; }
-	dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" \
-		>"$T/monitor.log" 2>&1 &
-	track $!
-	wait_for 10 grep -q 'member=NameLost' "$T/monitor.log" || bail "dbus-monitor did not start"
-}
-notification_server_up() {
-	dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-		org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications |
-		grep -q 'boolean true'
-}
-# summaries: the summary of each Notify call, one per line.
-summaries() {
-	awk '/^method call .*member=Notify/ { n = 1; s = 0; next }
-	     /^(method|signal|error)/ { n = 0 }
-	     n && /^   string "/ { s++; if (s == 3) { v = $0; sub(/^   string "/, "", v); sub(/"$/, "", v); print v } }' \
-		"$T/monitor.log"
-}
-ncalls() { summaries | wc -l; }
-calls_are() { [ "$(ncalls)" -eq "$1" ]; }
-post_deadline() {
-	local out
-	out=$(admin POST /v1/admin/deadlines "{\"user\":\"demo\",\"title\":{\"ja\":\"$2\",\"en\":\"$1\"},\"due\":\"$3\",\"procedure\":null}")
-	[ "$(tail -n1 <<<"$out")" = 201 ] || { echo "$out" >&2; return 1; }
-	head -n1 <<<"$out" | jq -r .id
-}
 sent_rows() { q "SELECT count(*) FROM reminders_sent WHERE deadline_id LIKE '$1@%'"; }
 # helper_pid LOG: the process of the last helper the daemon started.
 helper_pid() { grep -oE 'notification helper [^ ]*: process [0-9]+, ' "$1" | tail -n1 | grep -oE '[0-9]+, $' | tr -d ', '; }

@@ -6,34 +6,12 @@ if [ -z "${MYNA_TEST_SESSION_BUS:-}" ]; then
 	MYNA_TEST_SESSION_BUS=1 exec dbus-run-session -- bash "$0" "$@"
 fi
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib/notify.sh"
 export FAKETIME_DONT_FAKE_MONOTONIC=1
 # libfaketime is preloaded ahead of the sanitizer runtime in SANITIZE=1
 # builds; ASan must be told that this is fine.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 db=$XDG_DATA_HOME/myna/myna.db
-
-# start_notification_server: Xvfb on a free display, dunst, and
-# dbus-monitor writing the Notify calls into $T/monitor.log.
-start_notification_server() {
-	Xvfb -displayfd 3 -nolisten tcp -screen 0 640x480x24 3>"$T/display" 2>"$T/xvfb.log" &
-	track $!
-	wait_for 10 grep -qE '^[0-9]+$' "$T/display" || { cat "$T/xvfb.log"; bail "Xvfb did not start"; }
-	export DISPLAY=:$(head -n1 "$T/display")
-	printf '[global]\n    monitor = 0\n    follow = none\n' >"$T/dunstrc"
-	dunst -config "$T/dunstrc" >"$T/dunst.log" 2>&1 &
-	track $!
-	wait_for 10 notification_server_up || { cat "$T/dunst.log"; bail "dunst did not start"; }
-	dbus-monitor --session "interface='org.freedesktop.Notifications',member='Notify'" \
-		>"$T/monitor.log" 2>&1 &
-	track $!
-	wait_for 10 grep -q 'member=NameLost' "$T/monitor.log" || bail "dbus-monitor did not start"
-}
-
-notification_server_up() {
-	dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-		org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications |
-		grep -q 'boolean true'
-}
 
 # notify_calls: one line per Notify call seen: APP|SUMMARY|URGENCY.
 notify_calls() {
@@ -53,16 +31,6 @@ notify_calls() {
 ncalls() { notify_calls | wc -l; }
 # gone PID: the process has exited (a zombie not yet waited for counts).
 gone() { ! kill -0 "$1" 2>/dev/null || [ "$(ps -o stat= -p "$1")" = Z ]; }
-calls_are() { [ "$(ncalls)" -eq "$1" ]; }
-
-# post_deadline TITLE_EN TITLE_JA DUE [PROCEDURE]: prints the new id.
-post_deadline() {
-	local proc=null out
-	[ -n "${4:-}" ] && proc="\"$4\""
-	out=$(admin POST /v1/admin/deadlines "{\"user\":\"demo\",\"title\":{\"ja\":\"$2\",\"en\":\"$1\"},\"due\":\"$3\",\"procedure\":$proc}")
-	[ "$(tail -n1 <<<"$out")" = 201 ] || { echo "$out" >&2; return 1; }
-	head -n1 <<<"$out" | jq -r .id
-}
 
 start_notification_server
 start_bff
