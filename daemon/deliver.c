@@ -21,6 +21,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
+#include "paths.h"
 
 #ifndef MYNA_LIBEXECDIR
 #define MYNA_LIBEXECDIR "/usr/local/lib/myna"
@@ -83,26 +84,9 @@ deliver_new(void)
 char *
 deliver_helper_path(void)
 {
-	const char *env = getenv("MYNA_NOTIFY_HELPER");
-	char exe[PATH_MAX], *slash, *path;
-	ssize_t n;
-
-	if (env != NULL && *env != '\0')
-		return xstrdup(env);
 	/* The build tree: bin/mynad and bin/myna-notify side by side. */
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			path = xasprintf("%s/%s", exe, DELIVER_HELPER);
-			if (access(path, F_OK) == 0)
-				return path;
-			free(path);
-		}
-	}
-	return xstrdup(MYNA_LIBEXECDIR "/" DELIVER_HELPER);
+	return paths_find("MYNA_NOTIFY_HELPER", DELIVER_HELPER, paths_exists,
+			  MYNA_LIBEXECDIR "/" DELIVER_HELPER);
 }
 
 static void

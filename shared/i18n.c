@@ -13,6 +13,7 @@
 
 #include "i18n.h"
 #include "mem.h"
+#include "paths.h"
 
 #ifndef MYNA_LOCALEDIR
 #define MYNA_LOCALEDIR "/usr/local/share/locale"
@@ -58,25 +59,8 @@ static int i18n_has_catalogue(const char *dir)
  * is installed), or the installed LOCALEDIR.  The caller frees it. */
 static char *i18n_localedir(void)
 {
-	const char *env = getenv("MYNA_LOCALEDIR");
-	char exe[PATH_MAX], *slash, *dir;
-	ssize_t n;
-
-	if (env != NULL && env[0] != '\0')
-		return xstrdup(env);
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			dir = xasprintf("%s/../build/locale", exe);
-			if (i18n_has_catalogue(dir))
-				return dir;
-			free(dir);
-		}
-	}
-	return xstrdup(MYNA_LOCALEDIR);
+	return paths_find("MYNA_LOCALEDIR", "../build/locale", i18n_has_catalogue,
+			  MYNA_LOCALEDIR);
 }
 
 /* Returns 1 if the current LC_CTYPE encodes text as UTF-8. */

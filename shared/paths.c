@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -146,4 +147,40 @@ int paths_make_parent(const char *file, char **cause)
 out:
 	free(dir);
 	return rc;
+}
+
+int paths_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int paths_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+char *paths_find(const char *env, const char *beside, int (*there)(const char *path),
+		 const char *installed)
+{
+	const char *v = getenv(env);
+	char exe[PATH_MAX], *slash, *path;
+	ssize_t n;
+
+	if (v != NULL && v[0] != '\0')
+		return xstrdup(v);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			path = xasprintf("%s/%s", exe, beside);
+			if (there(path))
+				return path;
+			free(path);
+		}
+	}
+	return xstrdup(installed);
 }

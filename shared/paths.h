@@ -20,4 +20,14 @@ char *paths_lock_file(void);	/* $XDG_RUNTIME_DIR/myna/mynad.lock */
  * Returns 0, or -1 with a newly allocated reason in *cause. */
 int paths_make_parent(const char *file, char **cause);
 
+/* Where one of myna's own files is: the value of the environment variable
+ * env when set; else beside, relative to the running program's directory
+ * (the build tree: bin/../build/locale), when there(path) says it is
+ * there; else installed.  Returns a newly allocated path. */
+char *paths_find(const char *env, const char *beside, int (*there)(const char *path),
+		 const char *installed);
+/* For paths_find: whether path is a directory; whether anything is there. */
+int paths_is_dir(const char *path);
+int paths_exists(const char *path);
+
 #endif

@@ -27,6 +27,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
+#include "paths.h"
 #include "sig.h"
 #include "text.h"
 
@@ -475,26 +476,7 @@ sig_keyring_add_path(struct sig_keyring *kr, const char *path, char **warnings)
 char *
 sig_keyring_shipped_dir(void)
 {
-	const char *env = getenv("MYNA_KEYDIR");
-	char exe[PATH_MAX], *slash, *dir;
-	struct stat sb;
-	ssize_t n;
-
-	if (env != NULL && env[0] != '\0')
-		return xstrdup(env);
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash != NULL) {
-			*slash = '\0';
-			dir = xasprintf("%s/../keys/agencies", exe);
-			if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-				return dir;
-			free(dir);
-		}
-	}
-	return xstrdup(MYNA_KEYDIR);
+	return paths_find("MYNA_KEYDIR", "../keys/agencies", paths_is_dir, MYNA_KEYDIR);
 }
 
 /* Adds path to kr, logging what could not be used. */
