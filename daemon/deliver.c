@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +21,12 @@
 #include "log.h"
 #include "mem.h"
 #include "paths.h"
+#include "spawn.h"
 
 #ifndef MYNA_LIBEXECDIR
 #define MYNA_LIBEXECDIR "/usr/local/lib/myna"
 #endif
 
-extern char **environ;
 
 /* One running helper and the batch it was given. */
 struct deliver_helper {
@@ -249,9 +248,6 @@ int
 deliver_start(struct deliver *dv, const struct deliver_request *rq, char **cause)
 {
 	struct deliver_helper *h = NULL;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, dflt;
 	char *path = deliver_helper_path(), *input = NULL;
 	char *argv[] = { (char *)DELIVER_HELPER, NULL };
 	int in = -1, pipefd[2] = { -1, -1 }, rc;
@@ -273,25 +269,10 @@ deliver_start(struct deliver *dv, const struct deliver_request *rq, char **cause
 				   strerror(errno));
 		goto fail;
 	}
-	/* The child starts with no signal blocked (the daemon blocks the ones
-	 * its signalfd reads) and SIGPIPE at its default (the daemon ignores
-	 * it); its descriptors are the batch, the answers and the log. */
-	sigemptyset(&none);
-	sigemptyset(&dflt);
-	sigaddset(&dflt, SIGPIPE);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &dflt);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in, 0);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], 1);
-	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	/* Its descriptors are the batch, the answers and the log. */
 	h = xcalloc(1, sizeof *h);
 	h->out = -1;
-	rc = posix_spawn(&h->pid, path, &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	rc = spawn_clean(&h->pid, path, 0, argv, in, pipefd[1]);
 	if (rc != 0) {
 		*cause = xasprintf(_("cannot start the notification helper %s: %s"), path,
 				   strerror(rc));

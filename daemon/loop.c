@@ -7,7 +7,6 @@
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,11 +35,11 @@
 #include "outbox.h"
 #include "paths.h"
 #include "service.h"
+#include "spawn.h"
 #include "session.h"
 #include "store.h"
 #include "sync.h"
 
-extern char **environ;
 
 #define LOOP_CHILDREN_MAX 8	/* open_command processes not yet reaped */
 #define LOOP_POLL_FIXED	  2	/* the signalfd and the timerfd */
@@ -1133,9 +1132,6 @@ static void
 loop_open(struct loop *l, const char *id)
 {
 	char *words = xstrdup(l->settings.open_command), *argv[LOOP_ARGS_MAX + 1], *p = words;
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, dflt;
 	pid_t pid;
 	size_t n = 0, len;
 	int rc;
@@ -1158,21 +1154,7 @@ loop_open(struct loop *l, const char *id)
 		free(words);
 		return;
 	}
-	/* The child must not inherit the signals we keep blocked, our SIGPIPE
-	 * ignored, nor any descriptor but the standard three: libcurl's
-	 * connections and wake-up sockets are not close-on-exec. */
-	sigemptyset(&none);
-	sigemptyset(&dflt);
-	sigaddset(&dflt, SIGPIPE);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &dflt);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-	rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
+	rc = spawn_clean(&pid, argv[0], 1, argv, -1, -1);
 	if (rc != 0)
 		log_warn(_("cannot open myna for %s: %s: %s"), id, argv[0], strerror(rc));
 	else {
