@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "deliver.h"
+#include "date.h"
 #include "i18n.h"
 #include "log.h"
 #include "mem.h"
@@ -53,15 +54,6 @@ struct deliver {
 	size_t		       n;
 	long		       answer_seconds;
 };
-
-static long long
-deliver_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct deliver *
 deliver_new(void)
@@ -289,9 +281,9 @@ deliver_start(struct deliver *dv, const struct deliver_request *rq, char **cause
 	h->nids = rq->n;
 	h->owed = rq->n > 0;
 	h->actions = rq->actions;
-	h->answer_by = deliver_now_ms() + dv->answer_seconds * 1000;
+	h->answer_by = date_mono_ms() + dv->answer_seconds * 1000;
 	if (!h->owed)
-		h->end_by = deliver_now_ms() + (h->actions ? DELIVER_LINGER_SECONDS : 0) * 1000LL +
+		h->end_by = date_mono_ms() + (h->actions ? DELIVER_LINGER_SECONDS : 0) * 1000LL +
 			    DELIVER_GRACE_SECONDS * 1000LL;
 	dv->h[dv->n++] = h;
 	log_debug("notification helper %s: process %ld, %zu reminders", path, (long)h->pid,
@@ -316,7 +308,7 @@ fail:
 size_t
 deliver_fds(struct deliver *dv, struct pollfd *fds, size_t max, int *timeout_ms)
 {
-	long long now = deliver_now_ms(), by;
+	long long now = date_mono_ms(), by;
 	size_t i, n = 0;
 	long long left;
 
@@ -345,7 +337,7 @@ deliver_settle(struct deliver_helper *h, deliver_fn fn, void *ctx)
 	struct deliver_event ev = { .kind = DELIVER_END };
 
 	h->owed = 0;
-	h->end_by = deliver_now_ms() + (h->actions ? DELIVER_LINGER_SECONDS : 0) * 1000LL +
+	h->end_by = date_mono_ms() + (h->actions ? DELIVER_LINGER_SECONDS : 0) * 1000LL +
 		    DELIVER_GRACE_SECONDS * 1000LL;
 	fn(ctx, &ev);
 }
@@ -518,7 +510,7 @@ deliver_end_reason(const struct deliver_helper *h)
 static void
 deliver_bounds(struct deliver *dv, deliver_fn fn, void *ctx)
 {
-	long long now = deliver_now_ms();
+	long long now = date_mono_ms();
 	size_t i;
 
 	for (i = 0; i < dv->n; i++) {

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "control.h"
+#include "date.h"
 #include "i18n.h"
 #include "listener.h"
 #include "log.h"
@@ -37,15 +38,6 @@ struct listener {
 	struct listener_client clients[LISTENER_CLIENTS];
 	size_t		       nclients;
 };
-
-static long long
-listener_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int
 listener_open(struct listener **out, char **cause)
@@ -138,7 +130,7 @@ listener_free(struct listener *l)
 size_t
 listener_fds(const struct listener *l, struct pollfd *fds, size_t max, int *timeout_ms)
 {
-	long long now = listener_now(), left;
+	long long now = date_mono_ms(), left;
 	size_t i, n = 0;
 
 	if (max == 0)
@@ -173,7 +165,7 @@ listener_reply(struct listener_client *c, json_object *answer)
 	c->out_len = strlen(c->out);
 	c->out_off = 0;
 	c->state = CLIENT_WRITING;
-	c->deadline = listener_now() + LISTENER_TIMEOUT * 1000;
+	c->deadline = date_mono_ms() + LISTENER_TIMEOUT * 1000;
 }
 
 /* An answer saying what was wrong with a request. */
@@ -273,13 +265,13 @@ listener_accept(struct listener *l)
 	c->fd = fd;
 	c->state = CLIENT_READING;
 	buf_init(&c->in, CONTROL_LINE_MAX);
-	c->deadline = listener_now() + LISTENER_TIMEOUT * 1000;
+	c->deadline = date_mono_ms() + LISTENER_TIMEOUT * 1000;
 }
 
 void
 listener_step(struct listener *l, const struct pollfd *fds, size_t n, listener_fn fn, void *ctx)
 {
-	long long now = listener_now();
+	long long now = date_mono_ms();
 	size_t i, k;
 	int accept_ready = 0;
 

@@ -245,15 +245,6 @@ loop_now(void)
 }
 
 /* Monotonic milliseconds, for the watchdog. */
-static long long
-loop_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Reads the config file into l (replacing what was there only on success). */
 static int
 loop_load_config(struct loop *l, char **cause)
@@ -405,7 +396,7 @@ loop_watchdog(struct loop *l)
 
 	if (l->watchdog_ms <= 0)
 		return;
-	now = loop_mono_ms();
+	now = date_mono_ms();
 	if (now < l->watchdog_at)
 		return;
 	l->watchdog_at = now + l->watchdog_ms;
@@ -1308,7 +1299,7 @@ loop_wait(struct loop *l, time_t wake, char **cause)
 	ndeliver = deliver_fds(l->dv, fds + nfds, DELIVER_FDS, &timeout);
 	nfds += ndeliver;
 	if (l->watchdog_ms > 0) {
-		left = l->watchdog_at - loop_mono_ms();
+		left = l->watchdog_at - date_mono_ms();
 		left = left < 0 ? 0 : left > INT_MAX ? INT_MAX : left;
 		if (timeout < 0 || left < timeout)
 			timeout = (int)left;

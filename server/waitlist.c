@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "log.h"
 #include "mem.h"
 #include "municipality.h"
@@ -49,10 +50,7 @@ struct waitlist {
 long long
 waitlist_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return date_mono_ms();
 }
 
 /* Unlinks *pp and resumes its connection; under the mutex. */

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "date.h"
 #include "i18n.h"
 #include "mem.h"
 #include "text.h"
@@ -562,16 +563,6 @@ api_request(struct api *a, const char *path, const char *post, const char *conte
 	return rc;
 }
 
-/* Monotonic milliseconds, for curl's timer. */
-static long long
-api_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* curl says which sockets to watch, and for what. */
 static int
 api_async_socket(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
@@ -607,7 +598,7 @@ api_async_timer(CURLM *multi, long timeout_ms, void *arg)
 	struct api_async *as = arg;
 
 	(void)multi;
-	as->timer_at = timeout_ms < 0 ? -1 : api_now_ms() + timeout_ms;
+	as->timer_at = timeout_ms < 0 ? -1 : date_mono_ms() + timeout_ms;
 	return 0;
 }
 
@@ -702,7 +693,7 @@ api_async_fds(const struct api *a, struct pollfd *fds, size_t max, int *timeout_
 		n++;
 	}
 	if (as->timer_at >= 0) {
-		left = as->timer_at - api_now_ms();
+		left = as->timer_at - date_mono_ms();
 		if (left < 0)
 			left = 0;
 		if (left > INT_MAX)
@@ -736,7 +727,7 @@ api_async_step(struct api *a, const struct pollfd *fds, size_t n, char **cause)
 		if (mask != 0)
 			curl_multi_socket_action(as->multi, fds[i].fd, mask, &running);
 	}
-	if (as->timer_at >= 0 && as->timer_at <= api_now_ms()) {
+	if (as->timer_at >= 0 && as->timer_at <= date_mono_ms()) {
 		as->timer_at = -1;
 		curl_multi_socket_action(as->multi, CURL_SOCKET_TIMEOUT, 0, &running);
 	}

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "control.h"
+#include "date.h"
 #include "i18n.h"
 #include "mem.h"
 #include "paths.h"
@@ -55,11 +56,8 @@ control_request_parse(const char *line, size_t len, char **cause)
 static int
 control_left(long long deadline)
 {
-	struct timespec ts;
-	long long now;
+	long long now = date_mono_ms();
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (deadline <= now)
 		return 0;
 	return deadline - now > 1000000000LL ? 1000000000 : (int)(deadline - now);
@@ -90,7 +88,6 @@ enum control_call
 control_call(const char *request, long timeout, json_object **answer, char **cause)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timespec ts;
 	struct buf b;
 	char *path = paths_socket_file(), *line = NULL, *why = NULL, chunk[4096];
 	enum control_call rv = CONTROL_FAILED;
@@ -103,8 +100,7 @@ control_call(const char *request, long timeout, json_object **answer, char **cau
 
 	*answer = NULL;
 	buf_init(&b, CONTROL_ANSWER_MAX);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	deadline = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + timeout * 1000;
+	deadline = date_mono_ms() + timeout * 1000;
 	if (path == NULL || strlen(path) >= sizeof sa.sun_path) {
 		rv = CONTROL_NO_DAEMON;
 		goto out;

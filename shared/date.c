@@ -283,3 +283,11 @@ char *date_human(time_t t, time_t now)
 	free(dist);
 	return s;
 }
+
+long long date_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -36,6 +36,10 @@ char *date_human_day(time_t t);
  * "3 days overdue". */
 char *date_distance(time_t t, time_t now);
 
+/* Milliseconds of the monotonic clock: for timeouts and deadlines, which
+ * must not jump when the wall clock is set. */
+long long date_mono_ms(void);
+
 /* Japanese dates name the era year (和暦) when on is not 0; English dates
  * never do.  Off by default. */
 void date_set_era(int on);
