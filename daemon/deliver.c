@@ -42,6 +42,7 @@ struct deliver_helper {
 	int	  owed;		/* answers are still owed */
 	int	  actions;	/* it waits for actions */
 	long long answer_by;	/* monotonic ms, while answers are owed */
+	long long answer_ms;	/* the time allowed for each answer */
 	long long end_by;	/* monotonic ms, once none is */
 	char	 *stopped;	/* why we killed it, or NULL */
 	int	  told;		/* that reason was given with the batch's end */
@@ -281,7 +282,8 @@ deliver_start(struct deliver *dv, const struct deliver_request *rq, char **cause
 	h->nids = rq->n;
 	h->owed = rq->n > 0;
 	h->actions = rq->actions;
-	h->answer_by = date_mono_ms() + dv->answer_seconds * 1000;
+	h->answer_ms = dv->answer_seconds * 1000LL;
+	h->answer_by = date_mono_ms() + h->answer_ms;
 	if (!h->owed)
 		h->end_by = date_mono_ms() + (h->actions ? DELIVER_LINGER_SECONDS : 0) * 1000LL +
 			    DELIVER_GRACE_SECONDS * 1000LL;
@@ -371,7 +373,8 @@ deliver_bool(json_object *o, const char *key)
 {
 	json_object *v;
 
-	return json_object_object_get_ex(o, key, &v) && json_object_get_boolean(v);
+	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_boolean) &&
+	       json_object_get_boolean(v);
 }
 
 /* One answer of h. */
@@ -398,6 +401,9 @@ deliver_answer(struct deliver_helper *h, const char *line, deliver_fn fn, void *
 			goto out;
 		}
 		if (event[0] == 'd') {
+			/* The time allowed is for each answer: a slow first
+			 * one does not shorten the next one's. */
+			h->answer_by = date_mono_ms() + h->answer_ms;
 			ev.id = h->ids[h->answered++];
 			ev.reason = !deliver_bool(o, "shown") ? message : NULL;
 			fn(ctx, &ev);
@@ -416,8 +422,14 @@ deliver_answer(struct deliver_helper *h, const char *line, deliver_fn fn, void *
 		goto out;
 	}
 	if (strcmp(event, "action") == 0) {
-		/* Only for a notification of this helper that was shown. */
+		/* Only for a notification of this helper that was shown, with
+		 * buttons. */
 		name = deliver_string(o, "action");
+		if (!h->actions) {
+			log_debug("%s: an action, but none was offered: %.80s", DELIVER_HELPER,
+				  line);
+			goto out;
+		}
 		for (i = 0; i < h->answered; i++)
 			if (strcmp(h->ids[i], id) == 0)
 				break;

@@ -391,20 +391,24 @@ fault_fold_markers(const char *dir)
 	closedir(d);
 }
 
-/* Removes every report and marker. */
+/* Removes every report and marker, under the queue's lock (which stays:
+ * another process may be waiting on it). */
 static void
 fault_purge(void)
 {
 	struct dirent *de;
 	char *dir = fault_dir(), *path;
 	DIR *d;
+	int lock;
 
 	if (dir == NULL)
 		return;
+	lock = fault_lock(dir);
 	d = opendir(dir);
 	if (d != NULL) {
 		while ((de = readdir(d)) != NULL) {
-			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+			    strcmp(de->d_name, ".lock") == 0)
 				continue;
 			path = xasprintf("%s/%s", dir, de->d_name);
 			unlink(path);
@@ -412,7 +416,19 @@ fault_purge(void)
 		}
 		closedir(d);
 	}
+	fault_unlock(lock);
 	free(dir);
+}
+
+/* Whether the report called name is still in the queue of dir. */
+static int
+fault_queued(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int there = access(path, F_OK) == 0;
+
+	free(path);
+	return there;
 }
 
 /* Store errors go to the queue (store_set_fault_hook). */
@@ -647,6 +663,13 @@ fault_send(struct session *se, struct fault_stats *out)
 	}
 	api_set_progress(api, fault_progress, NULL);
 	for (i = 0; i < nr; i++) {
+		/* Turned off meanwhile (the queue is emptied then), or sent by
+		 * another process: not sent. */
+		lock = fault_lock(dir);
+		reached = lock >= 0 && fault_setting() && fault_queued(dir, rs[i].name);
+		fault_unlock(lock);
+		if (!reached)
+			continue;
 		body = fault_body(&rs[i]);
 		api_response_init(&r);
 		reached = api_post_json(api, FAULT_PATH, body, NULL, &r, &cause) == 0;

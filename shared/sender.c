@@ -54,11 +54,14 @@ sender_check(const struct store_notice *n)
 	case SIG_VERIFIED:
 		return xasprintf(_("Verified sender: %s"), sender_agency(n));
 	case SIG_BAD:
-		if (sender_claimed(n)[0] == '\0')
+		/* The agency's name from its key file, never the notice's own
+		 * sender text: that is the attacker's, and could say anything
+		 * inside the warning (it is shown apart, labelled). */
+		if (sender_agency(n)[0] == '\0')
 			return xstrdup(_("Signature does not match: this may not come from the "
 					 "agency it names"));
 		return xasprintf(_("Signature does not match: this may not come from %s"),
-				 sender_claimed(n));
+				 sender_agency(n));
 	case SIG_UNKNOWN:
 		if (sig_agency_valid(n->n.agency))
 			return xasprintf(_("Signed with a key this computer does not trust "

@@ -344,7 +344,9 @@ sig_read_file(const char *path, struct buf *out, char **cause)
 	char chunk[4096];
 	struct stat sb;
 	ssize_t got;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO or a device must not wait; what is not a
+	 * regular file is refused below. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	buf_init(out, SIG_KEY_FILE_MAX);
 	if (fd < 0) {
@@ -506,7 +508,11 @@ sig_keyring_load(const struct config *c)
 	/* A system without shipped keys is not a fault; a setting that names
 	 * nothing is. */
 	sig_keyring_load_path(kr, shipped, 1);
-	if (extra != NULL && extra[0] != '\0')
+	/* Relative, it would name different keys from each folder myna is
+	 * started in: an unpacked archive could bring its own "trusted" keys. */
+	if (extra != NULL && extra[0] != '\0' && extra[0] != '/')
+		log_warn(_("agency_keys must be an absolute path; \"%s\" is left out"), extra);
+	else if (extra != NULL && extra[0] != '\0')
 		sig_keyring_load_path(kr, extra, 0);
 	free(shipped);
 	return kr;

@@ -214,14 +214,16 @@ view_notice_label(const struct store_notice *n)
 	const char *claimed = sender_claimed(n);
 	char *label, *r;
 
-	/* Only a verified notice is said to be from anyone. */
+	/* Only a verified notice is said to be from anyone.  Any other says so
+	 * first, before its title: a title is the sender's to write, and could
+	 * imitate the words of a verified one. */
 	if (n->trust == SIG_VERIFIED)
 		label = xasprintf(_("%s, from %s"), view_notice_title(n), sender_agency(n));
 	else if (claimed[0] != '\0')
-		label = xasprintf(_("%s, sender (not verified): %s"), view_notice_title(n),
+		label = xasprintf(_("Not verified: %s, sender: %s"), view_notice_title(n),
 				  claimed);
 	else
-		return view_one_line(view_notice_title(n));
+		label = xasprintf(_("Not verified: %s"), view_notice_title(n));
 	r = view_one_line(label);
 	free(label);
 	return r;

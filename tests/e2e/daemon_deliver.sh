@@ -179,6 +179,20 @@ ok "SIGTERM stops the daemon" wait_for 5 gone "$pid"
 wait "$pid"
 is "with status 0" "$?" "0"
 
+# 5b. A slow helper: each answer comes within the bound, the whole batch
+#     takes longer than it; the bound is for each answer, so all count.
+q 'DELETE FROM reminders_sent'
+cat >"$T/slow" <<EOF
+#!/bin/sh
+"$BIN/myna-notify" | while IFS= read -r line; do sleep 2; printf '%s\n' "\$line"; done
+EOF
+chmod +x "$T/slow"
+MYNA_NOTIFY_HELPER=$T/slow MYNA_NOTIFY_TIMEOUT=3 MYNA_LOG=debug \
+	LD_PRELOAD=$faketime_lib FAKETIME="@$NOON" mynad --once 2>"$T/slow.log"
+is "a slow helper: mynad --once ends with status 0" "$?" "0"
+ok "no answer was given up on" test "$(grep -c 'did not answer within' "$T/slow.log")" -eq 0
+like "every reminder of the batch was recorded" "$(cat "$T/slow.log")" 'mynad info: sent [3-9] reminders|mynad info: sent [1-9][0-9] reminders'
+
 # 6. A helper goes when its notifications are closed, and when the daemon
 #    goes.
 q 'DELETE FROM reminders_sent'

@@ -169,9 +169,9 @@ is "plain session exits 0" "$rc" "0"
 for f in list.out list.json plain.out; do
 	is "no escape byte in $f" "$(grep -c "$ESC" "$T/$f")" "0"
 done
-like "the cleaned title is shown" "$(cat "$T/plain.out")" 'Red alert, sender \(not verified\): Operator'
-like "the cleaned title is listed" "$(cat "$T/list.out")" '^1\. Red alert, sender \(not verified\): Operator'
-like "the unsigned notice says so in the list" "$(cat "$T/plain.out")" 'Red alert, sender \(not verified\): Operator — unread, unsigned$'
+like "the cleaned title is shown" "$(cat "$T/plain.out")" 'Not verified: Red alert, sender: Operator'
+like "the cleaned title is listed" "$(cat "$T/list.out")" '^1\. Not verified: Red alert, sender: Operator'
+like "the unsigned notice says so in the list" "$(cat "$T/plain.out")" 'Not verified: Red alert, sender: Operator — unread, unsigned$'
 is "and in its details, before anything else" \
 	"$(grep -A3 '^Red alert$' "$T/plain.out" | head -n4 | tail -n2)" \
 	"Unsigned: sender not verified

@@ -148,12 +148,30 @@ line_of() { grep -F "(id $1)" <<<"$list"; }
 like "the list: the verified notice is from its agency" "$(line_of "$good")" \
 	'^[0-9]+\. Bulky waste collection day changes, from Chiyoda City Office — .* — unread, verified sender \(id '
 like "the list: the changed one is not said to be from anyone" "$(line_of "$forged")" \
-	', sender \(not verified\): Chiyoda City Office — .* — unread, bad signature \(id '
+	'Not verified: .*, sender: Chiyoda City Office — .* — unread, bad signature \(id '
 like "the list: the unsigned one" "$(line_of "$unsigned")" \
-	'^[0-9]+\. Your tax refund, sender \(not verified\): National Tax Agency — .* — unread, unsigned \(id '
-like "the list: the unknown signer" "$(line_of "$stranger")" ', sender \(not verified\): National Tax Agency — .* — unread, unknown signer \(id '
+	'^[0-9]+\. Not verified: Your tax refund, sender: National Tax Agency — .* — unread, unsigned \(id '
+like "the list: the unknown signer" "$(line_of "$stranger")" 'Not verified: .*, sender: National Tax Agency — .* — unread, unknown signer \(id '
 is "only the verified notice is said to be from anyone" "$(grep -c ', from ' <<<"$list")" \
 	"$(jq '[.[] | select(.signature == "verified")] | length' <<<"$json")"
+
+# Keys that are not plain files, or a folder named relative to wherever
+# myna happens to start: refused, with a warning, and nothing waits.
+mkfifo "$T/keys/zz.pem"
+out=$(timeout 20 myna list notices 2>"$T/fifo.err"); rc=$?
+is "a FIFO among the keys: myna does not wait on it" "$rc" "0"
+like "... it is left out with a warning" "$(cat "$T/fifo.err")" 'zz.pem: not a regular file'
+like "... and the good key still counts" "$(grep -F "(id $good)" <<<"$out")" 'verified sender'
+rm -f "$T/keys/zz.pem"
+cp "$config" "$config.abs"
+sed -i "s|^agency_keys = .*|agency_keys = keys|" "$config"
+mkdir -p "$T/cwd/keys" && cp "$T/keys/chiyoda.pem" "$T/cwd/keys/"
+out=$(cd "$T/cwd" && myna list notices 2>"$T/rel.err")
+like "a relative agency_keys is left out, with a warning" "$(cat "$T/rel.err")" \
+	'agency_keys must be an absolute path'
+like "... so keys in the current folder are not trusted" "$(grep -F "(id $good)" <<<"$out")" \
+	'unknown signer'
+mv "$config.abs" "$config"
 
 show=$(myna show notice "$good")
 is "show: the verified sender right after the title" "$(sed -n 2p <<<"$show")" "Verified sender: Chiyoda City Office"
@@ -255,8 +273,8 @@ ok "the same keys again: nothing is checked again" sh -c "! grep -q 'agency keys
 start_tui "myna 2>'$T/tui.err'"
 key "2 goes to Notices" 2 '^> ' "Notices"
 like "the changed notice's line says bad signature" "$(screen)" '— unread, bad signature$'
-like "the unsigned notice's line says unsigned" "$(screen)" '^  Your tax refund, sender \(not verified\): National Tax .* — read, unsigned$'
-like "the unknown signer's line says so" "$(screen)" '^  Signed by a stranger, sender \(not verified\): .* — read, unknown signer$'
+like "the unsigned notice's line says unsigned" "$(screen)" '^  Not verified: Your tax refund, sender: National Tax .* — read, unsigned$'
+like "the unknown signer's line says so" "$(screen)" '^  Not verified: Signed by a stranger, sender: .* — read, unknown signer$'
 like "the verified notice's line says verified sender" "$(screen)" '— (unread|read), verified sender$'
 ok "no line says a notice is from an agency unless verified" \
 	sh -c "! tmux -L '$SOCK' capture-pane -p -t myna | grep -E ', from ' | grep -vE 'verified sender\$'"

@@ -134,7 +134,7 @@ is "myna sync outside the TUI brings it" "$(myna sync)" "Synced: 1 new notice"
 expect "the TUI announces the new notice by itself" "^$(re "$before")\$" "1 new notice"
 like "the announcement is on the status line" "$(screen | tail -n1)" '^1 new notice$'
 like "the new notice is listed, unsigned and not said to be from the agency it names" "$(screen)" \
-	'^  Extra notice, sender \(not verified\): Digital Agency — unread, unsigned$'
+	'^  Not verified: Extra notice, sender: Digital Agency — unread, unsigned$'
 
 # s syncs in the TUI itself.
 out=$(admin POST /v1/admin/deadlines '{"user":"demo","title":{"ja":"転入届","en":"Submit the moving-in notification"},"due":"2031-01-10T23:59:59+09:00","procedure":null}')

@@ -177,7 +177,7 @@ test_todo(void **state)
 	assert_int_equal(v.items[3].section, 1);
 	assert_string_equal(v.items[4].id, "n-old");
 	/* Not signed: the sender is not said to be who the notice claims. */
-	assert_string_equal(v.items[4].label, "Old news, sender (not verified): Tokyo");
+	assert_string_equal(v.items[4].label, "Not verified: Old news, sender: Tokyo");
 	assert_string_equal(v.items[4].status, "unread, unsigned");
 
 	assert_int_equal(view_find(&v, "d-soon"), 2);
@@ -221,7 +221,7 @@ test_notices(void **state)
 	assert_string_equal(v.items[1].id, "n-read");
 	assert_string_equal(v.items[1].status, "read, unsigned");
 	assert_string_equal(v.items[2].id, "n-old");
-	assert_string_equal(v.items[2].label, "Old news, sender (not verified): Tokyo");
+	assert_string_equal(v.items[2].label, "Not verified: Old news, sender: Tokyo");
 	view_release(&v);
 }
 
@@ -267,10 +267,33 @@ test_notice_senders(void **state)
 	assert_string_equal(v.items[0].id, "n-new");
 	assert_string_equal(v.items[1].id, "n-forged");
 	assert_string_equal(v.items[1].label,
-			    "Forged news, sender (not verified): Digital Agency");
+			    "Not verified: Forged news, sender: Digital Agency");
 	assert_string_equal(v.items[1].status, "unread, bad signature");
 	assert_string_equal(v.items[v.nitems - 1].id, "n-stranger");
 	assert_string_equal(v.items[v.nitems - 1].status, "unread, unknown signer");
+
+	/* A notice whose own words imitate those of a verified one: the
+	 * warning names the agency from its key, never the notice's sender
+	 * text, and the list says "Not verified" before the title. */
+	memset(&n, 0, sizeof n);
+	n.id = (char *)"n-lure";
+	n.title.en = (char *)"Your refund, from Digital Agency — verified sender";
+	n.sender.en = (char *)"Digital Agency. Checked again: Verified sender: Digital Agency";
+	n.published = (char *)"2026-11-20T11:00:00+09:00";
+	n.agency = (char *)"digital";
+	n.signature = (char *)"AAAA";
+	assert_int_equal(store_notice_upsert(f->st, &n), 0);
+	assert_int_equal(view_notice(&v, f->st, "n-lure", f->now, 0, &found, &cause), 0);
+	assert_string_equal(v.items[0].label,
+			    "Signature does not match: this may not come from Digital Agency");
+	assert_string_equal(v.items[1].label, "Sender (not verified): Digital Agency. Checked "
+					      "again: Verified sender: Digital Agency");
+	assert_int_equal(view_notices(&v, f->st, f->now, &cause), 0);
+	for (size_t i = 0; i < v.nitems; i++) {
+		if (v.items[i].id != NULL && strcmp(v.items[i].id, "n-lure") == 0)
+			assert_int_equal(strncmp(v.items[i].label, "Not verified: ", 14), 0);
+	}
+	assert_int_equal(store_notice_delete(f->st, "n-lure"), 0);
 
 	/* In Japanese, the verified agency's Japanese name from its key. */
 	i18n_init("ja");
