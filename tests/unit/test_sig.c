@@ -480,7 +480,7 @@ test_load(void **state)
 	struct sig_key *k = sigtest_key();
 	struct config *c = config_new();
 	struct sig_keyring *kr;
-	char *dir = tmp_path("shipped"), *text, *shipped;
+	char *dir = tmp_path("shipped"), *text, *shipped, *absolute, cwd[4096];
 
 	(void)state;
 	assert_int_equal(mkdir(dir, 0700), 0);
@@ -498,7 +498,15 @@ test_load(void **state)
 	assert_false(sig_keyring_has(kr, "demo-nta"));
 	sig_keyring_free(kr);
 
+	/* Relative, it is left out: it would name other keys in each folder. */
 	assert_int_equal(config_set(c, "agency_keys", "keys/demo"), 0);
+	kr = sig_keyring_load(c);
+	assert_int_equal(sig_keyring_count(kr), 1);
+	sig_keyring_free(kr);
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	absolute = xasprintf("%s/keys/demo", cwd);
+	assert_int_equal(config_set(c, "agency_keys", absolute), 0);
+	free(absolute);
 	kr = sig_keyring_load(c);
 	assert_int_equal(sig_keyring_count(kr), 1 + demo_nkeys);
 	assert_true(sig_keyring_has(kr, "digital"));
