@@ -1054,6 +1054,23 @@ store_row_one(struct store *s, sqlite3_stmt *st, size_t size, store_row_fn row,
 	return 0;
 }
 
+/* The count that statement id answers (one row, one number) in *count. */
+static int
+store_count(struct store *s, enum store_stmt id, const char *what, size_t *count)
+{
+	sqlite3_stmt *st = store_stmt(s, id);
+	int rc;
+
+	*count = 0;
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*count = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : store_db_fail(s, what);
+}
+
 /* Fills n from a row of NOTICE_COLUMNS.  The trust kept in the row
  * stands when it was found with the keys the store has now; otherwise the
  * notice is checked here. */
@@ -2136,18 +2153,23 @@ store_decode_access(json_object *o, const char *id, void *out, char **cause)
 	return wire_access_from_json(o, id, out, cause);
 }
 
-/* Reads every row of st (columns: id, data; parameters bound) into a
- * growing array of items of size bytes. */
+/* Reads every row of st (columns: id, data; parameters bound) into a new
+ * array of items of size bytes, each through decode; on failure, releases
+ * what was read (release_all).  An st of NULL is a failure. */
 static int
 store_items_list(struct store *s, sqlite3_stmt *st, const char *what, size_t size,
-		 int (*decode)(json_object *, const char *, void *, char **), void **out,
-		 size_t *n)
+		 int (*decode)(json_object *, const char *, void *, char **),
+		 void (*release_all)(void *v, size_t n), void **out, size_t *n)
 {
 	char *v = NULL, *why = NULL;
 	size_t len = 0, alloc = 0;
 	json_object *o;
 	int rc, ret = 0;
 
+	*out = NULL;
+	*n = 0;
+	if (st == NULL)
+		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (len == alloc) {
 			alloc = alloc ? alloc * 2 : 16;
@@ -2171,9 +2193,13 @@ store_items_list(struct store *s, sqlite3_stmt *st, const char *what, size_t siz
 	sqlite3_reset(st);
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = store_db_fail(s, what);
+	if (ret < 0) {
+		release_all(v, len);
+		return ret;
+	}
 	*out = v;
 	*n = len;
-	return ret;
+	return 0;
 }
 
 int
@@ -2211,46 +2237,39 @@ store_procedures_free(struct wire_procedure *v, size_t n)
 	free(v);
 }
 
+/* store_procedure_brief and store_procedures_free for store_rows. */
+static void
+store_procedure_brief_row(struct store *s, sqlite3_stmt *st, void *out)
+{
+	(void)s;
+	store_procedure_brief(st, out);
+}
+
+static void
+store_procedures_free_any(void *v, size_t n)
+{
+	store_procedures_free(v, n);
+}
+
 int
 store_procedures_list(struct store *s, size_t limit, struct wire_procedure **out, size_t *n,
 		      size_t *total)
 {
 	sqlite3_stmt *st;
-	struct wire_procedure *v = NULL;
-	size_t len = 0, alloc = 0;
+	void *v;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (total != NULL) {
-		*total = 0;
-		if ((st = store_stmt(s, ST_PROC_COUNT)) == NULL)
-			return -1;
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			*total = (size_t)sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW)
-			return store_db_fail(s, _("listing procedures"));
-	}
-	if ((st = store_stmt(s, ST_PROC_LIST)) == NULL)
+	if (total != NULL && store_count(s, ST_PROC_COUNT, _("listing procedures"), total) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, limit == 0 ? -1 : (sqlite3_int64)limit);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			v = xreallocarray(v, alloc, sizeof *v);
-		}
-		store_procedure_brief(st, &v[len++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		store_procedures_free(v, len);
-		return store_db_fail(s, _("listing procedures"));
-	}
+	st = store_stmt(s, ST_PROC_LIST);
+	if (st != NULL)
+		sqlite3_bind_int64(st, 1, limit == 0 ? -1 : (sqlite3_int64)limit);
+	rc = store_rows(s, st, sizeof **out, store_procedure_brief_row, store_procedures_free_any,
+			_("listing procedures"), &v, n);
 	*out = v;
-	*n = len;
-	return 0;
+	return rc;
 }
 
 #define STORE_QUERY_WORDS 16	/* words of a search that count */
@@ -2516,25 +2535,23 @@ store_application_get(struct store *s, const char *id, struct wire_application *
 			      store_decode_application, out, found);
 }
 
+/* store_applications_free for store_items_list. */
+static void
+store_applications_free_any(void *v, size_t n)
+{
+	store_applications_free(v, n);
+}
+
 int
 store_applications_list(struct store *s, struct wire_application **out, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_APP_LIST);
-	void *v = NULL;
+	void *v;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	rc = store_items_list(s, st, _("listing applications"), sizeof **out,
-			      store_decode_application, &v, n);
+	rc = store_items_list(s, st, _("listing applications"), sizeof **out, store_decode_application,
+			      store_applications_free_any, &v, n);
 	*out = v;
-	if (rc < 0) {
-		store_applications_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
 	return rc;
 }
 
@@ -2582,25 +2599,23 @@ store_record_get(struct store *s, const char *id, struct wire_record *out, int *
 			      out, found);
 }
 
+/* store_records_free for store_items_list. */
+static void
+store_records_free_any(void *v, size_t n)
+{
+	store_records_free(v, n);
+}
+
 int
 store_records_list(struct store *s, struct wire_record **out, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, ST_RECORD_LIST);
-	void *v = NULL;
+	void *v;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	rc = store_items_list(s, st, _("listing records"), sizeof **out, store_decode_record, &v,
-			      n);
+	rc = store_items_list(s, st, _("listing records"), sizeof **out, store_decode_record,
+			      store_records_free_any, &v, n);
 	*out = v;
-	if (rc < 0) {
-		store_records_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
 	return rc;
 }
 
@@ -2650,27 +2665,25 @@ store_access_get(struct store *s, const char *id, struct wire_access *out, int *
 			      store_decode_access, out, found);
 }
 
+/* store_access_free for store_items_list. */
+static void
+store_access_free_any(void *v, size_t n)
+{
+	store_access_free(v, n);
+}
+
 int
 store_access_list(struct store *s, const char *agency, struct wire_access **out, size_t *n)
 {
 	sqlite3_stmt *st = store_stmt(s, agency != NULL ? ST_ACCESS_LIST_AGENCY : ST_ACCESS_LIST);
-	void *v = NULL;
+	void *v;
 	int rc;
 
-	*out = NULL;
-	*n = 0;
-	if (st == NULL)
-		return -1;
-	if (agency != NULL)
+	if (st != NULL && agency != NULL)
 		store_bind_text(st, 1, agency);
-	rc = store_items_list(s, st, _("listing access records"), sizeof **out,
-			      store_decode_access, &v, n);
+	rc = store_items_list(s, st, _("listing access records"), sizeof **out, store_decode_access,
+			      store_access_free_any, &v, n);
 	*out = v;
-	if (rc < 0) {
-		store_access_free(*out, *n);
-		*out = NULL;
-		*n = 0;
-	}
 	return rc;
 }
 
@@ -2741,21 +2754,13 @@ store_ids_free(char **ids, size_t n)
 int
 store_notices_unread(struct store *s, struct store_notice **out, size_t *n, size_t *total)
 {
-	sqlite3_stmt *st = store_stmt(s, ST_NOTICES_COUNT);
 	void *v;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	*total = 0;
-	if (st == NULL)
+	if (store_count(s, ST_NOTICES_COUNT, _("listing notices"), total) < 0)
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*total = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return store_db_fail(s, _("listing notices"));
 	rc = store_rows(s, store_stmt(s, ST_NOTICES_UNREAD), sizeof **out, store_notice_row,
 			store_notices_free_any, _("listing notices"), &v, n);
 	*out = v;
