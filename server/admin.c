@@ -338,7 +338,7 @@ out:
 	free(cause);
 }
 
-static void
+void
 admin_delete(struct http_req *req, struct http_resp *resp, const char *type)
 {
 	const char *id = req->nparams == 1 ? req->params[0] : NULL;

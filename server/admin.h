@@ -33,6 +33,9 @@ void admin_notice_delete(struct http_req *req, struct http_resp *resp);
 /* POST /v1/admin/deadlines, DELETE /v1/admin/deadlines/{id} */
 void admin_deadline_post(struct http_req *req, struct http_resp *resp);
 void admin_deadline_delete(struct http_req *req, struct http_resp *resp);
+/* DELETE of the item of type whose id is the route's parameter: 204, or a
+ * 404 problem when there is none. */
+void admin_delete(struct http_req *req, struct http_resp *resp, const char *type);
 
 /* POST /v1/admin/compact: runs the maintenance now. */
 void admin_compact_post(struct http_req *req, struct http_resp *resp);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin.h"
 #include "bff.h"
 #include "date.h"
 #include "feed.h"
@@ -441,38 +442,14 @@ record_access_post(struct http_req *req, struct http_resp *resp)
 	record_publish(req, resp, "access_log", "l", members);
 }
 
-static void
-record_remove(struct http_req *req, struct http_resp *resp, const char *type)
-{
-	const char *id = req->nparams == 1 ? req->params[0] : NULL;
-	int found = 0;
-
-	if (id == NULL || !wire_id_valid(id)) {
-		http_problem(resp, 404, "Not Found", "%s", _("There is no item with this id."));
-		return;
-	}
-	if (feed_delete(req->bff->storage, type, id, &found) != 0) {
-		http_problem(resp, 500, "Internal Server Error", "%s",
-		             _("The database failed; try again later."));
-		return;
-	}
-	if (!found) {
-		http_problem(resp, 404, "Not Found",
-		             _("There is no %s \"%s\", or it was deleted already."), type, id);
-		return;
-	}
-	log_info("%s %s deleted", type, id);
-	resp->status = 204;
-}
-
 void
 record_delete(struct http_req *req, struct http_resp *resp)
 {
-	record_remove(req, resp, "record");
+	admin_delete(req, resp, "record");
 }
 
 void
 record_access_delete(struct http_req *req, struct http_resp *resp)
 {
-	record_remove(req, resp, "access_log");
+	admin_delete(req, resp, "access_log");
 }

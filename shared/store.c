@@ -2549,8 +2549,8 @@ store_applications_list(struct store *s, struct wire_application **out, size_t *
 	void *v;
 	int rc;
 
-	rc = store_items_list(s, st, _("listing applications"), sizeof **out, store_decode_application,
-			      store_applications_free_any, &v, n);
+	rc = store_items_list(s, st, _("listing applications"), sizeof **out,
+			      store_decode_application, store_applications_free_any, &v, n);
 	*out = v;
 	return rc;
 }
