@@ -74,10 +74,8 @@ apply_report(struct cmd_ctx *ctx, long long seq, const char *procedure)
 	size_t n = 0, i;
 	int rc = CMD_OK;
 
-	if (store_outbox_list(ctx->store, 0, &v, &n) < 0) {
-		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
-		return CMD_FAIL;
-	}
+	if (store_outbox_list(ctx->store, 0, &v, &n) < 0)
+		return cmd_store_error(ctx);
 	for (i = 0; i < n && v[i].seq != seq; i++)
 		;
 	if (i == n) {

@@ -106,6 +106,33 @@ cmd_error(const char *fmt, ...)
 }
 
 int
+cmd_store_error(struct cmd_ctx *ctx)
+{
+	cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
+	return CMD_FAIL;
+}
+
+/* Reads the deadline id into *d, or says why not (the store failed, or no
+ * such deadline) and returns -1. */
+static int
+cmd_deadline_get(struct cmd_ctx *ctx, const char *id, struct store_deadline *d)
+{
+	int found = 0;
+
+	if (store_deadline_get(ctx->store, id, d, &found) < 0) {
+		cmd_store_error(ctx);
+		return -1;
+	}
+	if (!found) {
+		cmd_error(_("There is no deadline with the id %s. See the ids with: myna list "
+			    "deadlines"),
+			  id);
+		return -1;
+	}
+	return 0;
+}
+
+int
 cmd_usage(const char *name, const char *fmt, ...)
 {
 	const struct cmd_entry *e = name != NULL ? cmd_find(name) : NULL;
@@ -405,7 +432,7 @@ cmd_status(struct cmd_ctx *ctx, int argc, char **argv)
 		server = config_get(ctx->config, "server");
 	if (store_deadlines_list(ctx->store, 0, &ds, &nd) < 0 ||
 	    store_notices_list(ctx->store, &ns, &nn) < 0) {
-		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
+		cmd_store_error(ctx);
 		goto out;
 	}
 	for (i = 0; i < nd; i++) {
@@ -487,10 +514,8 @@ cmd_list_deadlines(struct cmd_ctx *ctx, int json)
 	enum view_state state;
 	char *when;
 
-	if (store_deadlines_list(ctx->store, 0, &ds, &nd) < 0) {
-		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
-		return CMD_FAIL;
-	}
+	if (store_deadlines_list(ctx->store, 0, &ds, &nd) < 0)
+		return cmd_store_error(ctx);
 	if (json) {
 		arr = json_object_new_array();
 		for (i = 0; i < nd; i++) {
@@ -559,10 +584,8 @@ cmd_list_notices(struct cmd_ctx *ctx, int json)
 	json_object *arr, *o;
 	char *label, *day, *status;
 
-	if (store_notices_list(ctx->store, &ns, &nn) < 0) {
-		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
-		return CMD_FAIL;
-	}
+	if (store_notices_list(ctx->store, &ns, &nn) < 0)
+		return cmd_store_error(ctx);
 	if (json) {
 		arr = json_object_new_array();
 		for (i = 0; i < nn; i++) {
@@ -676,19 +699,10 @@ cmd_show_deadline(struct cmd_ctx *ctx, const char *id, int speech)
 	struct store_deadline d;
 	char **lines = NULL;
 	size_t n = 0;
-	int found = 0;
 
 	memset(&d, 0, sizeof d);
-	if (store_deadline_get(ctx->store, id, &d, &found) < 0) {
-		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
+	if (cmd_deadline_get(ctx, id, &d) < 0)
 		return CMD_FAIL;
-	}
-	if (!found) {
-		cmd_error(_("There is no deadline with the id %s. See the ids with: myna list "
-			    "deadlines"),
-			  id);
-		return CMD_FAIL;
-	}
 	view_deadline_lines(&d, time(NULL), &lines, &n);
 	cmd_print_lines(view_deadline_title(&d), lines, n);
 	view_lines_free(lines, n);
@@ -717,10 +731,8 @@ cmd_show_notice(struct cmd_ctx *ctx, const char *id, int speech)
 	int found = 0;
 
 	memset(&no, 0, sizeof no);
-	if (store_notice_get(ctx->store, id, &no, &found) < 0) {
-		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
-		return CMD_FAIL;
-	}
+	if (store_notice_get(ctx->store, id, &no, &found) < 0)
+		return cmd_store_error(ctx);
 	if (!found) {
 		cmd_error(_("There is no notice with the id %s. See the ids with: myna list "
 			    "notices"),
@@ -780,23 +792,15 @@ static int
 cmd_done(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	struct store_deadline d;
-	int found = 0, changed = 0, rc = CMD_FAIL;
+	int changed = 0, rc = CMD_FAIL;
 
 	if (argc != 2)
 		return cmd_usage("done", _("Give the id of one deadline."));
 	if (!wire_id_valid(argv[1]))
 		return cmd_usage("done", _("\"%s\" is not an id; ids look like d-3."), argv[1]);
 	memset(&d, 0, sizeof d);
-	if (store_deadline_get(ctx->store, argv[1], &d, &found) < 0) {
-		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
+	if (cmd_deadline_get(ctx, argv[1], &d) < 0)
 		return CMD_FAIL;
-	}
-	if (!found) {
-		cmd_error(_("There is no deadline with the id %s. See the ids with: myna list "
-			    "deadlines"),
-			  argv[1]);
-		return CMD_FAIL;
-	}
 	if (d.done) {
 		plain_printf_line(stdout, _("Already done: %s"), view_deadline_title(&d));
 		rc = CMD_OK;
@@ -842,7 +846,7 @@ cmd_snooze(struct cmd_ctx *ctx, int argc, char **argv)
 	json_object *answer = NULL;
 	time_t until = 0;
 	long secs = 0;
-	int found = 0, rc = CMD_FAIL;
+	int rc = CMD_FAIL;
 	char *when, *cause = NULL;
 
 	if (argc != 3)
@@ -854,16 +858,8 @@ cmd_snooze(struct cmd_ctx *ctx, int argc, char **argv)
 					     "or weeks, such as 30m, 3h, 1d or 2w (at most a "
 					     "year), or off."), argv[2]);
 	memset(&d, 0, sizeof d);
-	if (store_deadline_get(ctx->store, argv[1], &d, &found) < 0) {
-		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
+	if (cmd_deadline_get(ctx, argv[1], &d) < 0)
 		return CMD_FAIL;
-	}
-	if (!found) {
-		cmd_error(_("There is no deadline with the id %s. See the ids with: myna list "
-			    "deadlines"),
-			  argv[1]);
-		return CMD_FAIL;
-	}
 	if (secs > 0)
 		until = time(NULL) + secs;
 	if (store_snooze_set(ctx->store, argv[1], until) < 0) {

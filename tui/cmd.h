@@ -41,6 +41,9 @@ const struct cmd_entry *cmd_find(const char *name);
 
 /* Prints "myna: MESSAGE" on stderr. */
 void cmd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Says the local store could not be read, with its error; returns
+ * CMD_FAIL. */
+int cmd_store_error(struct cmd_ctx *ctx);
 /* Prints "myna: MESSAGE" and the command's usage line on stderr; returns
  * CMD_USAGE. */
 int cmd_usage(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -229,10 +229,8 @@ ics_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		noff = settings_offsets(NULL, offsets, SETTINGS_OFFSETS_MAX);
 	}
 	hour = (int)config_get_int(ctx->config, "reminder_hour", SETTINGS_HOUR_DEFAULT, 0, 23);
-	if (store_deadlines_list(ctx->store, 1, &ds, &n) < 0) {
-		cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
-		return CMD_FAIL;
-	}
+	if (store_deadlines_list(ctx->store, 1, &ds, &n) < 0)
+		return cmd_store_error(ctx);
 	buf_init(&out, 0);
 	ics_write(&out, ds, n, offsets, (size_t)noff, hour, time(NULL));
 	for (i = 0; i < n; i++)

@@ -50,13 +50,6 @@ listing_text(json_object *o, const char *key, const struct wire_text *t)
 	free(k);
 }
 
-static int
-listing_store_error(struct cmd_ctx *ctx)
-{
-	cmd_error(_("Could not read the local store: %s"), store_error(ctx->store));
-	return CMD_FAIL;
-}
-
 /* A hint for an empty list that was never synced. */
 static void
 listing_hint_unsynced(struct store *st)
@@ -133,7 +126,7 @@ listing_applications(struct cmd_ctx *ctx, int json)
 	char *day;
 
 	if (store_applications_list(ctx->store, &as, &n) < 0)
-		return listing_store_error(ctx);
+		return cmd_store_error(ctx);
 	if (json) {
 		arr = json_object_new_array();
 		for (i = 0; i < n; i++)
@@ -166,7 +159,7 @@ listing_records(struct cmd_ctx *ctx, int json)
 	char *cat;
 
 	if (store_records_list(ctx->store, &rs, &n) < 0)
-		return listing_store_error(ctx);
+		return cmd_store_error(ctx);
 	if (json) {
 		arr = json_object_new_array();
 		for (i = 0; i < n; i++) {
@@ -214,7 +207,7 @@ listing_access(struct cmd_ctx *ctx, int json)
 	char *day;
 
 	if (store_access_list(ctx->store, NULL, &ls, &n) < 0)
-		return listing_store_error(ctx);
+		return cmd_store_error(ctx);
 	if (json) {
 		arr = json_object_new_array();
 		for (i = 0; i < n; i++) {
@@ -321,7 +314,7 @@ listing_show_procedure(struct cmd_ctx *ctx, const char *id, int speech)
 	int found = 0;
 
 	if (store_procedure_get(ctx->store, id, &p, &found) < 0)
-		return listing_store_error(ctx);
+		return cmd_store_error(ctx);
 	if (!found) {
 		cmd_error(_("There is no procedure with the id %s. Find the ids with: myna search "
 			    "WORDS"),
@@ -353,7 +346,7 @@ listing_show_application(struct cmd_ctx *ctx, const char *id, int speech)
 
 	memset(&p, 0, sizeof p);
 	if (store_application_get(ctx->store, id, &a, &found) < 0)
-		return listing_store_error(ctx);
+		return cmd_store_error(ctx);
 	if (!found) {
 		cmd_error(_("There is no application with the id %s. See the ids with: myna list "
 			    "applications"),
@@ -411,7 +404,7 @@ listing_search_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	if (store_procedures_search(ctx->store, q.data, STORE_SEARCH_MAX, &ps, &n, &more) < 0) {
-		rc = listing_store_error(ctx);
+		rc = cmd_store_error(ctx);
 		goto out;
 	}
 	if (json) {
